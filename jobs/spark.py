@@ -1,0 +1,45 @@
+"""The one Spark session factory: every job, the CLI and the tests build their session here."""
+from __future__ import annotations
+
+from pyspark.sql import SparkSession
+
+from jobs.config import Settings
+from jobs.jars import resolve_jars, splink_similarity_jar
+
+
+def spark_conf(settings: Settings) -> dict[str, str]:
+    """Every Spark setting for this environment, as strings, without starting anything."""
+    conf = {key: str(value) for key, value in (settings.get("spark.conf") or {}).items()}
+    jars = []
+    if settings.get("jars.resolve"):
+        jars += resolve_jars(settings.get("jars.cache"), list(settings.get("jars.packages")))
+        similarity = splink_similarity_jar()
+        if similarity:
+            jars.append(similarity)
+        # s3:// is EMRFS on EMR; locally the same URIs go through S3A.
+        conf.setdefault("spark.hadoop.fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem")
+    if jars:
+        conf["spark.jars"] = ",".join(jars)
+    endpoint = settings.get("s3.endpoint")
+    if endpoint:
+        conf["spark.hadoop.fs.s3a.endpoint"] = endpoint
+        conf["spark.hadoop.fs.s3a.endpoint.region"] = settings.get("s3.region", "us-east-1")
+        conf["spark.hadoop.fs.s3a.connection.ssl.enabled"] = str(endpoint.startswith("https")).lower()
+    if settings.get("s3.path_style_access") or endpoint:
+        conf["spark.hadoop.fs.s3a.path.style.access"] = "true"
+    provider = settings.get("s3.credentials_provider")
+    if provider:
+        conf["spark.hadoop.fs.s3a.aws.credentials.provider"] = provider
+    return conf
+
+
+def build_spark(settings: Settings, app_name: str | None = None) -> SparkSession:
+    """Return the session for ``settings`` (reusing a live one, as spark-submit and notebooks expect)."""
+    builder = SparkSession.builder.appName(app_name or settings.get("app_name", "upt-lakehouse"))
+    if settings.get("master"):
+        builder = builder.master(settings.get("master"))
+    for key, value in spark_conf(settings).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel(settings.get("spark.log_level", "WARN"))
+    return spark

@@ -1,0 +1,85 @@
+"""One Spark session for the whole run, built by the project's own factory, plus a local S3 server.
+
+The moto server starts before the session so the session's S3A settings can point at it; tests that
+use s3:// paths create their own buckets with boto3.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """URL of a moto server (real S3, Glue and DynamoDB APIs) on a free loopback port."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError("moto server did not start")
+    os.environ["UPT_S3_ENDPOINT"] = url
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def settings(s3_endpoint, tmp_path_factory):
+    from jobs.config import load_settings
+
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    return load_settings(
+        "local",
+        {
+            "warehouse": str(warehouse),
+            "spark.conf.spark.sql.shuffle.partitions": "1",
+            "spark.conf.spark.default.parallelism": "1",
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def spark(settings):
+    from jobs.spark import build_spark
+
+    session = build_spark(settings, app_name="upt-tests")
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint):
+    """A fresh bucket on the moto server; yields its name."""
+    import boto3
+
+    name = f"upt-test-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=name)
+    return name
