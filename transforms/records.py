@@ -1,0 +1,45 @@
+"""What every ACCP record carries besides its own fields, and how a transform finishes a record."""
+from __future__ import annotations
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from transforms.values import last_updated_partition, nz, parse_timestamp
+
+# Columns the ingest job puts on every parsed line; transforms carry them through to every record.
+LINEAGE_COLUMNS = (
+    "domain",
+    "run_id",
+    "source_file",
+    "line_number",
+    "ingested_at",
+    "ingest_mode",
+    "partial_fields",
+)
+# Set by the ingest job: the envelope timestamp, else the run's own time (deterministic per run).
+FALLBACK_TS = "fallback_ts"
+# Columns the ingest job adds to every record after the transform (Delta bookkeeping).
+RECORD_META_COLUMNS = ("object_type", "model_version", "last_updated", "last_updated_ts", "last_updated_partition", "tx_id")
+
+
+def with_record_meta(df: DataFrame, object_type: str, model_version: Column, last_updated: Column) -> DataFrame:
+    """Add object_type, model_version, last_updated (+ typed and partition forms) and tx_id.
+
+    A missing or empty ``last_updated`` falls back to ``fallback_ts`` (envelope time or run time)
+    rather than the wall clock, so a rerun writes the same value.
+    """
+    chosen = F.when(nz(last_updated) != "", last_updated).otherwise(F.col(FALLBACK_TS))
+    return (
+        df.withColumn("object_type", F.lit(object_type))
+        .withColumn("model_version", nz(model_version))
+        .withColumn("last_updated", chosen)
+        .withColumn("last_updated_ts", parse_timestamp(chosen))
+        .withColumn("last_updated_partition", last_updated_partition(chosen))
+        .withColumn("tx_id", F.col("run_id"))
+    )
+
+
+def select_record(df: DataFrame, fields: list[str]) -> DataFrame:
+    """The schema contract of a record table: lineage, meta, then the object's own fields in order."""
+    own = [f for f in fields if f not in RECORD_META_COLUMNS and f not in LINEAGE_COLUMNS]
+    return df.select(*LINEAGE_COLUMNS, *RECORD_META_COLUMNS, *own)
