@@ -1,0 +1,33 @@
+"""Business object name -> its transform module (``transforms/<name>.py``)."""
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from transforms.schemas import SCHEMAS
+
+BUSINESS_OBJECTS = tuple(SCHEMAS)
+
+# The ACCP tables a full ingest can write (v1.1 list plus UPT v2 additions).
+ACCP_OBJECT_TYPES = (
+    "air_booking",
+    "air_loyalty",
+    "ancillary_service",
+    "alternate_profile_id",
+    "clickstream",
+    "customer_service_interaction",
+    "email_history",
+    "guest_profile",
+    "hotel_booking",
+    "hotel_loyalty",
+    "hotel_stay_revenue_items",
+    "loyalty_transaction",
+    "pax_profile",
+    "phone_history",
+)
+
+
+def transform_module(business_object: str) -> ModuleType:
+    if business_object not in SCHEMAS:
+        raise KeyError(f"unknown business object {business_object!r}; expected one of {BUSINESS_OBJECTS}")
+    return importlib.import_module(f"transforms.{business_object}")
