@@ -34,7 +34,11 @@ EXTRA_FIELDS = {
         "relatedBookingId": "string",
         "loyaltyId": "string",
     },
-    "AncillaryServiceBaggage": {"lotBagInsurance": "string"},
+    "AncillaryServiceBaggage": {
+        "lotBagInsurance": "string",
+        "dimentions": {"length": "string", "width": "string", "height": "string"},
+    },
+    "AncillaryServiceFlightChange": {"paxIndex": "string"},
     "hotel_booking": {"nationality": {"code": "string", "name": "string"}, "language": {"code": "string", "name": "string"}},
 }
 

@@ -470,6 +470,11 @@ AIR_BOOKING = StructType([
             F("maxAllowed", S),
             F("extendedData", S),
             F("lotBagInsurance", S),
+            F("dimentions", StructType([
+                F("length", S),
+                F("width", S),
+                F("height", S),
+            ])),
         ]))),
         F("ancillaryServiceSeat", ArrayType(StructType([
             F("id", S),
@@ -520,6 +525,7 @@ AIR_BOOKING = StructType([
                 F("extendedData", S),
             ])),
             F("extendedData", S),
+            F("paxIndex", S),
         ]))),
         F("ancillaryServiceOther", ArrayType(StructType([
             F("id", S),
