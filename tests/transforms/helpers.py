@@ -1,0 +1,34 @@
+"""Input frames for transform tests: inline JSON lines parsed the way the ingest job parses them."""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from transforms.records import FALLBACK_TS
+from transforms.schemas import SCHEMAS
+
+DOMAIN = "test_domain"
+RUN_ID = "run-1"
+SOURCE_FILE = "test.jsonl"
+INGESTED_AT = "2024-01-01T00:00:00.000000Z"
+FALLBACK = "2024-01-01T00:00:00.000000Z"
+
+
+def bo_frame(spark: SparkSession, bo: str, lines: list[str]) -> DataFrame:
+    """One row per JSON line: ``data`` (parsed with ``SCHEMAS[bo]``), literal lineage columns and ``fallback_ts``.
+
+    ``line_number`` is the 1-based position of the line in ``lines``.
+    """
+    raw = spark.createDataFrame([(i + 1, line) for i, line in enumerate(lines)], "line_number long, raw string")
+    return raw.select(
+        F.from_json("raw", SCHEMAS[bo]).alias("data"),
+        F.lit(DOMAIN).alias("domain"),
+        F.lit(RUN_ID).alias("run_id"),
+        F.lit(SOURCE_FILE).alias("source_file"),
+        F.col("line_number"),
+        F.lit(INGESTED_AT).alias("ingested_at"),
+        F.lit("").alias("ingest_mode"),
+        F.array().cast("array<string>").alias("partial_fields"),
+        F.lit(FALLBACK).alias(FALLBACK_TS),
+    )
