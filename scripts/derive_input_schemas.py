@@ -39,6 +39,7 @@ EXTRA_FIELDS = {
         "dimentions": {"length": "string", "width": "string", "height": "string"},
     },
     "AncillaryServiceFlightChange": {"paxIndex": "string"},
+    "EventAttribute": {"boolValue": "string"},
     "hotel_booking": {"nationality": {"code": "string", "name": "string"}, "language": {"code": "string", "name": "string"}},
 }
 

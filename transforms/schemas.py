@@ -2041,6 +2041,7 @@ CLICKSTREAM = StructType([
         F("stringValues", ArrayType(S)),
         F("numValue", S),
         F("numValues", ArrayType(S)),
+        F("boolValue", S),
     ]))),
     F("endpoint", StructType([
         F("id", S),
