@@ -4,6 +4,7 @@ Settings come from ``conf/base.yaml`` overlaid by ``conf/<env>.yaml``, then by a
 variables (for tests and orchestrators), then by command-line overrides. ``conf`` is a package so
 the YAML files travel inside the wheel or zip that spark-submit ships.
 """
+
 from __future__ import annotations
 
 import copy

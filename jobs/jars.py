@@ -3,6 +3,7 @@
 EMR and Glue supply Delta and S3 support themselves, so their conf sets ``jars.resolve: false``
 and nothing here runs there.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The one Spark session factory: every job, the CLI and the tests build their session here."""
+
 from __future__ import annotations
 
 from pyspark.sql import SparkSession

@@ -7,6 +7,7 @@ live in EXTRA_FIELDS below so a re-run keeps them.
 
     python scripts/derive_input_schemas.py ../shared/upt/schemas > transforms/schemas.py
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,10 @@ EXTRA_FIELDS = {
     },
     "AncillaryServiceFlightChange": {"paxIndex": "string"},
     "EventAttribute": {"boolValue": "string"},
-    "hotel_booking": {"nationality": {"code": "string", "name": "string"}, "language": {"code": "string", "name": "string"}},
+    "hotel_booking": {
+        "nationality": {"code": "string", "name": "string"},
+        "language": {"code": "string", "name": "string"},
+    },
 }
 
 

@@ -3,6 +3,7 @@
 The moto server starts before the session so the session's S3A settings can point at it; tests that
 use s3:// paths create their own buckets with boto3.
 """
+
 from __future__ import annotations
 
 import os

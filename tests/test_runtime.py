@@ -1,4 +1,5 @@
 """The Spark + Delta + S3 runtime every job stands on."""
+
 from __future__ import annotations
 
 import boto3
@@ -11,9 +12,9 @@ def _people(spark, rows):
 
 
 def _write_merge_read(spark, path):
-    _people(spark, [("d1", "t1", "Ann", 1), ("d1", "t2", "Bob", 1)]).write.format("delta").partitionBy(
-        "domain"
-    ).save(path)
+    _people(spark, [("d1", "t1", "Ann", 1), ("d1", "t2", "Bob", 1)]).write.format("delta").partitionBy("domain").save(
+        path
+    )
     updates = _people(spark, [("d1", "t2", "Robert", 2), ("d1", "t3", "Cy", 1), ("d1", "t1", "Old", 0)])
     (
         DeltaTable.forPath(spark, path)
@@ -41,7 +42,9 @@ def test_delta_merge_on_s3a_is_readable_by_delta_rs(spark, s3_endpoint, s3_bucke
     result = _write_merge_read(spark, path)
     assert_df_equality(result, _people(spark, EXPECTED_ROWS), ignore_row_order=True, ignore_column_order=True)
 
-    keys = [o["Key"] for o in boto3.client("s3", endpoint_url=s3_endpoint).list_objects_v2(Bucket=s3_bucket)["Contents"]]
+    keys = [
+        o["Key"] for o in boto3.client("s3", endpoint_url=s3_endpoint).list_objects_v2(Bucket=s3_bucket)["Contents"]
+    ]
     assert any(k.startswith("people/_delta_log/") for k in keys)
 
     storage = {

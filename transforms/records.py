@@ -1,4 +1,5 @@
 """What every ACCP record carries besides its own fields, and how a transform finishes a record."""
+
 from __future__ import annotations
 
 from pyspark.sql import Column, DataFrame
@@ -19,7 +20,14 @@ LINEAGE_COLUMNS = (
 # Set by the ingest job: the envelope timestamp, else the run's own time (deterministic per run).
 FALLBACK_TS = "fallback_ts"
 # Columns the ingest job adds to every record after the transform (Delta bookkeeping).
-RECORD_META_COLUMNS = ("object_type", "model_version", "last_updated", "last_updated_ts", "last_updated_partition", "tx_id")
+RECORD_META_COLUMNS = (
+    "object_type",
+    "model_version",
+    "last_updated",
+    "last_updated_ts",
+    "last_updated_partition",
+    "tx_id",
+)
 
 
 def with_record_meta(df: DataFrame, object_type: str, model_version: Column, last_updated: Column) -> DataFrame:

@@ -1,4 +1,5 @@
 """Business object name -> its transform module (``transforms/<name>.py``)."""
+
 from __future__ import annotations
 
 import importlib

@@ -3,6 +3,7 @@
 Input leaves are read as strings (see ``transforms.schemas``), so every function here takes and
 returns Spark ``Column`` expressions and never touches rows in Python.
 """
+
 from __future__ import annotations
 
 from pyspark.sql import Column
@@ -63,11 +64,11 @@ def id_or_generated(id_col: Column, *material: Column | str) -> Column:
 
 # ---------------------------------------------------------------- validation (error or null)
 
+
 def single_line_error(col: Column, path: str) -> Column:
     """Error text when ``col`` breaks UPT's single-line rule, else null ("" and null pass)."""
-    return (
-        F.when(F.length(col) > MAX_SINGLE_LINE, F.lit(f"{path}: longer than {MAX_SINGLE_LINE} characters"))
-        .when(col.rlike(FORBIDDEN_SINGLE_LINE), F.lit(f"{path}: contains a forbidden character"))
+    return F.when(F.length(col) > MAX_SINGLE_LINE, F.lit(f"{path}: longer than {MAX_SINGLE_LINE} characters")).when(
+        col.rlike(FORBIDDEN_SINGLE_LINE), F.lit(f"{path}: contains a forbidden character")
     )
 
 
@@ -121,6 +122,7 @@ def all_errors(*arrays: Column) -> Column:
 
 # ---------------------------------------------------------------- timestamps
 
+
 def _iso_parts(col: Column) -> list[Column]:
     """Year..zone of an extended or basic ISO-8601 string (first pattern that matches)."""
     text = F.trim(col)
@@ -141,8 +143,19 @@ def _canonical_iso(col: Column) -> Column:
 
     micros = F.rpad(F.substring(fraction, 1, 6), 6, "0")
     text = F.concat(
-        year, F.lit("-"), pad2(month), F.lit("-"), pad2(day), F.lit("T"),
-        pad2(hour), F.lit(":"), pad2(minute), F.lit(":"), pad2(second), F.lit("."), micros,
+        year,
+        F.lit("-"),
+        pad2(month),
+        F.lit("-"),
+        pad2(day),
+        F.lit("T"),
+        pad2(hour),
+        F.lit(":"),
+        pad2(minute),
+        F.lit(":"),
+        pad2(second),
+        F.lit("."),
+        micros,
     )
     return F.when(matched, text)
 
@@ -175,10 +188,13 @@ def parse_timestamp(col: Column) -> Column:
 def last_updated_partition(col: Column) -> Column:
     """``yyyy-MM-dd-HH`` from the text of the timestamp, without zone conversion (as UPT)."""
     canonical = _canonical_iso(col)
-    return F.when(canonical.isNotNull(), F.concat(F.substring(canonical, 1, 10), F.lit("-"), F.substring(canonical, 12, 2)))
+    return F.when(
+        canonical.isNotNull(), F.concat(F.substring(canonical, 1, 10), F.lit("-"), F.substring(canonical, 12, 2))
+    )
 
 
 # ---------------------------------------------------------------- extended data
+
 
 def extended_data(col: Column) -> Column:
     """base64 of the JSON text of ``extendedData`` ("" when absent or empty).

@@ -1,0 +1,42 @@
+"""The ``upt`` command: one subcommand per job, each a module with add_arguments() and run()."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+# subcommand -> (module, one-line help). Modules are imported lazily so `upt --help` stays fast.
+COMMANDS = {
+    "generate": ("jobs.generate", "write synthetic travel data into a landing zone"),
+    "ingest": ("jobs.ingest", "ingest new landing files into the ACCP Delta tables"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="upt", description="Traveller-identity lakehouse jobs (UPT on Delta Lake).")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text, add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    logging.basicConfig(level=logging.INFO, format='{"level":"%(levelname)s","logger":"%(name)s","msg":"%(message)s"}')
+    if not argv or argv[0] not in COMMANDS:
+        build_parser().parse_args(argv)  # prints help or the usage error and exits
+        return 2
+    # Only the chosen command's module is imported, so `upt generate` never loads Spark.
+    command = argv[0]
+    module_name, help_text = COMMANDS[command]
+    module = importlib.import_module(module_name)
+    sub_parser = argparse.ArgumentParser(prog=f"upt {command}", description=help_text)
+    module.add_arguments(sub_parser)
+    return int(module.run(sub_parser.parse_args(argv[1:])) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,336 @@
+"""One micro-batch of landing files -> ACCP tables, error rows and merge requests.
+
+Called by Structured Streaming's ``foreachBatch``; every write is a MERGE or an insert of new keys,
+so a batch replayed after a crash (Spark re-runs the last uncommitted batch) changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import ArrayType, StringType, StructType
+
+from jobs import delta_io, tables
+from jobs.config import Settings
+from transforms import lines as line_rules
+from transforms.records import FALLBACK_TS, LINEAGE_COLUMNS
+from transforms.registry import transform_module
+from transforms.values import parse_timestamp
+
+log = logging.getLogger(__name__)
+
+# Lineage kept in every ACCP table; ingest_mode and partial_fields only steer the MERGE.
+STORED_LINEAGE = ("domain", "run_id", "source_file", "line_number", "ingested_at")
+NOT_HASHED = set(STORED_LINEAGE) | {"tx_id", "ingest_mode", "partial_fields", "record_hash"}
+PROFILE_TYPES = {"pax_profile": "pax_profile", "guest_profile": "guest_profile"}
+VALIDATION = "validation"
+
+
+@dataclass
+class RunCounters:
+    """Small per-run totals gathered on the driver from aggregated results (never from rows)."""
+
+    files_read: int = 0
+    lines_read: int = 0
+    lines_rejected: int = 0
+    duplicates: int = 0
+    rejected_by_type: dict[str, int] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def lines_accepted(self) -> int:
+        return self.lines_read - self.lines_rejected
+
+    def add(self, target: dict[str, int], key: str, value: int) -> None:
+        target[key] = target.get(key, 0) + int(value)
+
+
+def empty_input(spark: SparkSession, business_object: str) -> DataFrame:
+    """A zero-row frame shaped like a transform's input (used to learn output schemas)."""
+    from transforms.schemas import SCHEMAS
+
+    schema = (
+        StructType()
+        .add("data", SCHEMAS[business_object])
+        .add("domain", "string")
+        .add("run_id", "string")
+        .add("source_file", "string")
+        .add("line_number", "long")
+        .add("ingested_at", "timestamp")
+        .add("ingest_mode", "string")
+        .add("partial_fields", ArrayType(StringType()))
+        .add(FALLBACK_TS, "string")
+    )
+    return spark.createDataFrame([], schema)
+
+
+def accp_table_schemas(spark: SparkSession, business_objects: tuple[str, ...]) -> dict[str, StructType]:
+    """Stored schema of each ACCP table: the union of every producer's columns, plus record_hash.
+
+    Derived from the transforms themselves on empty input, so a table has one fixed schema no
+    matter which objects a batch happens to contain.
+    """
+    columns: dict[str, dict[str, object]] = {}
+    for business_object in business_objects:
+        for object_type, records in (
+            transform_module(business_object).to_accp(empty_input(spark, business_object)).items()
+        ):
+            target = columns.setdefault(object_type, {})
+            for f in records.schema.fields:
+                if f.name not in ("ingest_mode", "partial_fields"):
+                    target.setdefault(f.name, f.dataType)
+    result = {}
+    for object_type, fields in columns.items():
+        schema = StructType()
+        for name, data_type in fields.items():
+            schema = schema.add(name, data_type)
+        result[object_type] = schema.add("record_hash", "string")
+    return result
+
+
+class BatchProcessor:
+    """Holds the run's constants; ``__call__`` is the foreachBatch function."""
+
+    def __init__(
+        self,
+        spark: SparkSession,
+        settings: Settings,
+        domain: str,
+        folder_object: str,
+        run_id: str,
+        started_at: datetime,
+        schemas: dict[str, StructType],
+        counters: RunCounters,
+        from_date: str | None = None,
+    ) -> None:
+        self.spark = spark
+        self.settings = settings
+        self.domain = domain
+        self.folder_object = folder_object
+        self.run_id = run_id
+        self.started_at = started_at
+        self.schemas = schemas
+        self.counters = counters
+        self.from_date = from_date
+        self.max_extended_data = int(settings.get("ingest.max_extended_data", 5000))
+        self.error_ttl = timedelta(days=float(settings.get("ingest.error_ttl_days", 7)))
+
+    def path(self, layer: str, table: str) -> str:
+        return self.settings.table_path(layer, table)
+
+    # ------------------------------------------------------------------ the batch
+    def __call__(self, files_df: DataFrame, batch_id: int) -> None:
+        lines = line_rules.split_file_lines(files_df)
+        if self.from_date:
+            lines = lines.where(F.coalesce(line_rules.path_date(F.col("source_file")), F.lit("9999")) >= self.from_date)
+        classified = (
+            line_rules.classify_lines(lines, self.folder_object, self.domain)
+            .withColumn("fallback_ts", self._fallback_ts())
+            .persist()
+        )
+        try:
+            self._process(classified)
+        finally:
+            classified.unpersist()
+
+    def _fallback_ts(self):
+        """Envelope time, else midnight of the landing date, else the run's start: never the wall clock."""
+        envelope_ts = F.col("envelope_ts")
+        landing_day = line_rules.path_date(F.col("source_file"))
+        return (
+            F.when(parse_timestamp(envelope_ts).isNotNull(), envelope_ts)
+            .when(landing_day.isNotNull(), F.concat(landing_day, F.lit("T00:00:00.000000Z")))
+            .otherwise(F.lit(self.started_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")))
+        )
+
+    def _process(self, classified: DataFrame) -> None:
+        summary = (
+            classified.groupBy("object_type", "error_type")
+            .agg(F.count("*").alias("n"), F.countDistinct("source_file").alias("files"))
+            .collect()  # a handful of aggregate rows, not data
+        )
+        self.counters.files_read += classified.select("source_file").distinct().count()
+        for row in summary:
+            self.counters.lines_read += row["n"]
+            if row["error_type"] is not None:
+                self.counters.lines_rejected += row["n"]
+                self.counters.add(self.counters.rejected_by_type, row["error_type"], row["n"])
+        line_errors = classified.where(F.col("error_type").isNotNull()).select(
+            F.col("object_type").alias("business_object"),
+            "error_type",
+            F.col("error_message").alias("message"),
+            "line",
+            "source_file",
+            "line_number",
+        )
+        self._write_errors(line_errors)
+
+        present = sorted({r["object_type"] for r in summary if r["error_type"] is None})
+        good = self._drop_duplicate_envelopes(classified.where(F.col("error_type").isNull()))
+        records: dict[str, list[DataFrame]] = {}
+        for business_object in present:
+            self._process_object(good.where(F.col("object_type") == business_object), business_object, records)
+        for object_type, frames in sorted(records.items()):
+            self._write_records(object_type, frames)
+        self._remember_envelopes(good)
+
+    def _drop_duplicate_envelopes(self, good: DataFrame) -> DataFrame:
+        """Envelopes with a uid already ingested (in this batch or before) are skipped, once each."""
+        uids_path = self.path("ops", "envelope_uids")
+        delta_io.ensure_table(self.spark, uids_path, tables.ENVELOPE_UIDS)
+        first = delta_io.latest_per_key(
+            good.where(F.col("uid").isNotNull() & (F.col("uid") != "")),
+            ("uid",),
+            [F.col("source_file"), F.col("line_number")],
+        ).select("source_file", "line_number")
+        seen = (
+            self.spark.read.format("delta")
+            .load(uids_path)
+            .where(F.col("domain") == self.domain)
+            .select("uid", F.col("source_file").alias("seen_file"), F.col("line_number").alias("seen_line"))
+        )
+        enveloped = good.where(F.col("uid").isNotNull() & (F.col("uid") != ""))
+        keep = (
+            enveloped.join(first, ["source_file", "line_number"], "left_semi")
+            .join(seen, "uid", "left")
+            # A uid seen before is a duplicate unless it was this very line (a replayed batch).
+            .where(
+                F.col("seen_file").isNull()
+                | ((F.col("seen_file") == F.col("source_file")) & (F.col("seen_line") == F.col("line_number")))
+            )
+            .drop("seen_file", "seen_line")
+        )
+        plain = good.where(F.col("uid").isNull() | (F.col("uid") == ""))
+        deduped = plain.unionByName(keep)
+        duplicates = enveloped.count() - keep.count()
+        self.counters.duplicates += duplicates
+        return deduped
+
+    def _remember_envelopes(self, good: DataFrame) -> None:
+        uids = good.where(F.col("uid").isNotNull() & (F.col("uid") != "")).select(
+            F.lit(self.domain).alias("domain"), "uid", "source_file", "line_number", F.lit(self.run_id).alias("run_id")
+        )
+        delta_io.insert_new(self.spark, uids, self.path("ops", "envelope_uids"), tables.ENVELOPE_UID_KEY, self.domain)
+
+    def _process_object(self, rows: DataFrame, business_object: str, records: dict[str, list[DataFrame]]) -> None:
+        module = transform_module(business_object)
+        parsed = (
+            line_rules.parse_business_object(rows, business_object)
+            .withColumn("domain", F.lit(self.domain))
+            .withColumn("run_id", F.lit(self.run_id))
+            .withColumn("ingested_at", F.lit(self.started_at).cast("timestamp"))
+        )
+        reasons = module.reject_reasons(parsed, self.max_extended_data)
+        checked = (
+            parsed.withColumn(
+                "reject_message",
+                F.when(F.col("null_array_message").isNotNull(), F.col("null_array_message")).when(
+                    F.size(reasons) > 0, F.array_join(reasons, "; ")
+                ),
+            )
+            .withColumn(
+                "reject_type",
+                F.when(F.col("null_array_message").isNotNull(), F.lit(line_rules.NULL_ARRAY))
+                .when(F.col("reject_message").contains("ISO-8601"), F.lit("invalid_timestamp"))
+                .when(
+                    F.col("reject_message").rlike("(?i)must have at least|must be populated|absent|missing"),
+                    F.lit("missing_mandatory"),
+                )
+                .when(F.col("reject_message").isNotNull(), F.lit(VALIDATION)),
+            )
+            .persist()
+        )
+        rejected = checked.where(F.col("reject_message").isNotNull())
+        reject_counts = rejected.groupBy("reject_type").count().collect()
+        for row in reject_counts:
+            self.counters.lines_rejected += row["count"]
+            self.counters.add(self.counters.rejected_by_type, row["reject_type"], row["count"])
+        self._write_errors(
+            rejected.select(
+                F.lit(business_object).alias("business_object"),
+                F.col("reject_type").alias("error_type"),
+                F.col("reject_message").alias("message"),
+                "line",
+                "source_file",
+                "line_number",
+            )
+        )
+        accepted = checked.where(F.col("reject_message").isNull()).select(
+            "data", *LINEAGE_COLUMNS, FALLBACK_TS, "merge_target"
+        )
+        outputs = module.to_accp(accepted.drop("merge_target"))
+        if business_object in PROFILE_TYPES:
+            self._write_merge_requests(accepted, outputs[PROFILE_TYPES[business_object]])
+        for object_type, frame in outputs.items():
+            if business_object in PROFILE_TYPES:
+                # mode=merge asks to merge profiles; nothing of the object itself is ingested.
+                frame = frame.where(F.col("ingest_mode") != "merge")
+            records.setdefault(object_type, []).append(frame)
+
+    def _write_merge_requests(self, accepted: DataFrame, profiles: DataFrame) -> None:
+        requests = (
+            profiles.where(F.col("ingest_mode") == "merge")
+            .join(
+                accepted.select("source_file", "line_number", "merge_target", "fallback_ts"),
+                ["source_file", "line_number"],
+            )
+            .select(
+                F.lit(self.domain).alias("domain"),
+                F.col("traveller_id").alias("source_traveller_id"),
+                F.col("merge_target").alias("target_traveller_id"),
+                F.col("fallback_ts").alias("requested_at"),
+                F.lit(None).cast("string").alias("uid"),
+                "source_file",
+                "line_number",
+                F.lit(self.run_id).alias("run_id"),
+            )
+        )
+        path = self.path("identity", "merge_requests")
+        delta_io.ensure_table(self.spark, path, tables.MERGE_REQUESTS)
+        delta_io.insert_new(self.spark, requests, path, tables.MERGE_REQUEST_KEY, self.domain)
+
+    def _write_records(self, object_type: str, frames: list[DataFrame]) -> None:
+        schema = self.schemas[object_type]
+        source = frames[0]
+        for frame in frames[1:]:
+            source = source.unionByName(frame, allowMissingColumns=True)
+        hashed = [f.name for f in schema.fields if f.name not in NOT_HASHED]
+        source = source.withColumn(
+            "record_hash", F.sha2(F.to_json(F.struct(*[F.col(c) for c in hashed if c in source.columns])), 256)
+        )
+        # A partial row only acts through fields named "<object_type>.<field>"; with none it is dropped.
+        applies = F.exists(
+            "partial_fields", lambda f: (F.size(F.split(f, r"\.")) == 2) & (F.split(f, r"\.")[0] == object_type)
+        )
+        source = source.where((F.col("ingest_mode") != "partial") | applies)
+        aligned = delta_io.align(source, schema, keep=("ingest_mode", "partial_fields"))
+        path = self.path("accp", object_type)
+        delta_io.ensure_table(self.spark, path, schema)
+        metrics = delta_io.merge_records(
+            self.spark, aligned, path, self.domain, object_type, [f.name for f in schema.fields]
+        )
+        written = int(metrics.get("numTargetRowsInserted", 0)) + int(metrics.get("numTargetRowsUpdated", 0))
+        self.counters.add(self.counters.written, object_type, written)
+
+    def _write_errors(self, errors: DataFrame) -> None:
+        path = self.path("ops", "ingestion_errors")
+        delta_io.ensure_table(self.spark, path, tables.INGESTION_ERRORS)
+        error_at = F.lit(self.started_at).cast("timestamp")
+        rows = errors.select(
+            F.lit(self.domain).alias("domain"),
+            "business_object",
+            "error_type",
+            "message",
+            F.col("line").alias("raw_line"),
+            "source_file",
+            "line_number",
+            F.lit(self.run_id).alias("run_id"),
+            error_at.alias("error_at"),
+            (error_at + F.expr(f"INTERVAL {int(self.error_ttl.total_seconds())} SECONDS")).alias("expires_at"),
+            F.lit(None).cast("string").alias("resolved"),
+        )
+        delta_io.insert_new(self.spark, rows, path, tables.ERROR_KEY, self.domain)

@@ -1,0 +1,178 @@
+"""From raw landing files to typed business-object rows: line splitting, envelopes, first rejects.
+
+Everything here is a column expression over whole files or lines, so the driver never sees data.
+A line ends in exactly one of two states: ``error_type`` set (it goes to the error table) or a
+known ``object_type`` with its JSON text in ``bo_json``.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+
+from transforms.schemas import SCHEMAS
+from transforms.values import nz
+
+ENVELOPE_SCHEMA = StructType(
+    [
+        StructField("objectType", StringType()),
+        StructField("modelVersion", StringType()),
+        StructField("data", StringType()),
+        StructField("domain", StringType()),
+        StructField("mode", StringType()),
+        StructField("timestamp", StringType()),
+        StructField("uid", StringType()),
+        StructField("mergeModeProfileID", StringType()),
+        StructField("partialModeOptions", StructType([StructField("fields", ArrayType(StringType()))])),
+    ]
+)
+DOMAIN_PATTERN = r"^[a-z0-9]+(_[a-z0-9]+)*$"
+PATH_DATE = r"/(\d{4})/(\d{2})/(\d{2})/"
+REPLACEMENT_CHAR = "\ufffd"
+
+# Error types of the error table (stable names: dashboards and `upt errors --type` use them).
+MALFORMED_JSON = "malformed_json"
+NOT_AN_OBJECT = "not_an_object"
+INVALID_UTF8 = "invalid_utf8"
+UNKNOWN_OBJECT_TYPE = "unknown_object_type"
+DOMAIN_MISMATCH = "domain_mismatch"
+INVALID_ENVELOPE = "invalid_envelope"
+NULL_ARRAY = "null_array"
+
+
+def split_file_lines(files_df: DataFrame) -> DataFrame:
+    """One row per non-blank line of each whole-text file, with its 1-based line number.
+
+    Input columns: ``source_file`` and ``value`` (the file's text). Invalid UTF-8 shows up as
+    U+FFFD once Spark decodes the file, so a file whose bytes do not survive a UTF-8 round trip
+    marks its lines that contain U+FFFD.
+    """
+    round_trips = F.encode(F.decode(F.col("value").cast("binary"), "UTF-8"), "UTF-8") == F.col("value").cast("binary")
+    lines = F.split(F.col("value"), "\n")
+    return (
+        files_df.withColumn("file_is_valid_utf8", round_trips)
+        .select("source_file", "file_is_valid_utf8", F.posexplode(lines).alias("pos", "line"))
+        .withColumn("line", F.regexp_replace("line", "\r$", ""))
+        .where(F.trim("line") != "")
+        .select(
+            "source_file",
+            (F.col("pos") + 1).cast("long").alias("line_number"),
+            "line",
+            (~F.col("file_is_valid_utf8") & F.col("line").contains(REPLACEMENT_CHAR)).alias("is_invalid_utf8"),
+        )
+    )
+
+
+def path_date(source_file: Column) -> Column:
+    """``YYYY-MM-DD`` of the landing partition a file sits in (null when the path has none)."""
+    year, month, day = (F.regexp_extract(source_file, PATH_DATE, i) for i in (1, 2, 3))
+    return F.when(year != "", F.concat_ws("-", year, month, day))
+
+
+def _json_error(line: Column, keys: Column) -> Column:
+    """malformed_json / not_an_object for a line that is not a JSON object, else null."""
+    first = F.substring(F.ltrim(line), 1, 1)
+    scalar_or_array = F.get_json_object(F.concat(F.lit('{"v":'), line, F.lit("}")), "$.v").isNotNull() | F.trim(
+        line
+    ).isin("null", "true", "false")
+    return (
+        F.when(keys.isNotNull(), F.lit(None).cast("string"))
+        .when(first == "{", F.lit(MALFORMED_JSON))
+        .when(scalar_or_array, F.lit(NOT_AN_OBJECT))
+        .otherwise(F.lit(MALFORMED_JSON))
+    )
+
+
+def classify_lines(lines_df: DataFrame, folder_object: str, domain: str) -> DataFrame:
+    """Decide each line's business object, envelope settings and any line-level error.
+
+    A line whose top level has both ``objectType`` and ``data`` is a Kinesis-wrapper envelope
+    wherever it is found and its ``objectType`` decides the type; any other object is a bare
+    business object of the folder's type.
+    """
+    keys = F.json_object_keys("line")
+    is_envelope = F.coalesce(F.array_contains(keys, "objectType") & F.array_contains(keys, "data"), F.lit(False))
+    envelope = F.when(is_envelope, F.from_json("line", ENVELOPE_SCHEMA))
+    object_type = F.when(is_envelope, F.lower(F.trim(F.col("envelope.objectType")))).otherwise(F.lit(folder_object))
+    env_domain = nz(F.col("envelope.domain"))
+    data_is_object = F.json_object_keys(F.col("envelope.data")).isNotNull()
+    json_error = _json_error(F.col("line"), keys)
+
+    error_type = (
+        F.when(F.col("is_invalid_utf8"), F.lit(INVALID_UTF8))
+        .when(json_error.isNotNull(), json_error)
+        .when(~F.col("object_type").isin(*SCHEMAS), F.lit(UNKNOWN_OBJECT_TYPE))
+        .when(F.col("is_envelope") & ~data_is_object, F.lit(INVALID_ENVELOPE))
+        .when(F.col("is_envelope") & (env_domain != "") & (env_domain != F.lit(domain)), F.lit(DOMAIN_MISMATCH))
+    )
+    message = (
+        F.when(F.col("error_type") == INVALID_UTF8, F.lit("line is not valid UTF-8"))
+        .when(F.col("error_type") == MALFORMED_JSON, F.lit("line is not well-formed JSON"))
+        .when(F.col("error_type") == NOT_AN_OBJECT, F.lit("line is JSON but not an object"))
+        .when(
+            F.col("error_type") == UNKNOWN_OBJECT_TYPE,
+            F.concat(F.lit("unknown objectType '"), nz(F.col("envelope.objectType")), F.lit("'")),
+        )
+        .when(F.col("error_type") == INVALID_ENVELOPE, F.lit("envelope 'data' is not a JSON object"))
+        .when(
+            F.col("error_type") == DOMAIN_MISMATCH,
+            F.concat(F.lit("envelope domain '"), env_domain, F.lit(f"' differs from the path's domain '{domain}'")),
+        )
+    )
+    mode = F.lower(nz(F.col("envelope.mode")))
+    return (
+        lines_df.withColumn("keys", keys)
+        .withColumn("is_envelope", is_envelope)
+        .withColumn("envelope", envelope)
+        .withColumn("object_type", object_type)
+        .withColumn("error_type", error_type)
+        .withColumn("error_message", message)
+        .withColumn("bo_json", F.when(F.col("is_envelope"), F.col("envelope.data")).otherwise(F.col("line")))
+        .withColumn("ingest_mode", F.when(mode.isin("partial", "merge"), mode).otherwise(F.lit("full")))
+        .withColumn(
+            "partial_fields", F.coalesce(F.col("envelope.partialModeOptions.fields"), F.array().cast("array<string>"))
+        )
+        .withColumn(
+            # The guide spells mergeModeProfileID, upstream code reads mergeModeProfileId: accept both
+            # (a struct cannot hold both names when Spark resolves names case-insensitively).
+            "merge_target",
+            nz(F.coalesce(F.col("envelope.mergeModeProfileID"), F.get_json_object("line", "$.mergeModeProfileId"))),
+        )
+        .withColumn("uid", F.col("envelope.uid"))
+        .withColumn("envelope_ts", F.col("envelope.timestamp"))
+        .drop("envelope", "keys")
+    )
+
+
+def parse_business_object(lines_df: DataFrame, business_object: str) -> DataFrame:
+    """Parse ``bo_json`` with the object's explicit schema into ``data``; flag top-level null arrays.
+
+    A typed schema cannot tell a JSON null from an absent key, so a top-level array is checked
+    against the line's own keys: present but null is UPT's "'NoneType' object is not iterable".
+    """
+    schema = SCHEMAS[business_object]
+    array_fields = [f.name for f in schema.fields if isinstance(f.dataType, ArrayType)]
+    keys = F.json_object_keys("bo_json")
+    parsed = lines_df.withColumn("data", F.from_json("bo_json", schema))
+    null_arrays = F.filter(
+        F.array(
+            *[
+                F.when(F.array_contains(keys, name) & F.col("data").getField(name).isNull(), F.lit(name))
+                for name in array_fields
+            ]
+        )
+        if array_fields
+        else F.array().cast("array<string>"),
+        lambda name: name.isNotNull(),
+    )
+    return parsed.withColumn(
+        "null_array_message",
+        F.when(
+            F.size(null_arrays) > 0,
+            F.concat(
+                F.lit("'NoneType' object is not iterable: null where an array is expected: "),
+                F.array_join(null_arrays, ", "),
+            ),
+        ),
+    )
