@@ -34,10 +34,12 @@ from transforms.values import (
     errors,
     extended_data,
     extended_data_error,
+    generated_id,
     nz,
     phone_error,
     required_error,
     single_line_error,
+    timestamp_error,
     to_bool,
     to_integer,
     to_number,
@@ -207,7 +209,7 @@ def _address_columns(address: Column | None, prefix: str) -> list[Column]:
             text(address["country"]["code"]),
             F.when(filled, to_bool(address["primary"])).otherwise(F.lit(False)),
         ]
-    cols = [v.alias(f"{prefix}_{s}") for v, s in zip(values, ADDRESS_SUBFIELDS)]
+    cols = [v.alias(f"{prefix}_{s}") for v, s in zip(values, ADDRESS_SUBFIELDS, strict=True)]
     state, province = values[5], values[6]
     cols.append(F.when(state != "", state).otherwise(province).alias(f"{prefix}_state_province"))
     return cols
@@ -590,4 +592,36 @@ def loyalty_transaction(
         build,
         "loyalty_transaction",
         LOYALTY_TRANSACTION_FIELDS,
+    )
+
+
+def profile_traveller_id(profile: Column, object_type: str) -> Column:
+    """pax/guest profile traveller id: ``id``, else a deterministic generated id (spec 2.3).
+
+    Material: object type, createdOn, createdBy, lower(firstName), lower(lastName), dateOfBirth and
+    the first email address; when all of it is empty, the canonical JSON of the profile instead.
+    """
+    material = [
+        profile["createdOn"],
+        profile["createdBy"],
+        F.lower(profile["firstName"]),
+        F.lower(profile["lastName"]),
+        profile["dateOfBirth"],
+        F.get(_array(profile["emails"]), 0)["address"],
+    ]
+    all_empty = F.concat(*[nz(m) for m in material]) == ""
+    generated = F.when(all_empty, generated_id(object_type, F.to_json(profile), "profile")).otherwise(
+        generated_id(object_type, *material)
+    )
+    return F.when(nz(profile["id"]) != "", profile["id"]).otherwise(generated)
+
+
+def profile_extra_errors(profile: Column, path: str, max_extended_data: int) -> Column:
+    """Profile-level checks besides the person's: created/updated strings, lastUpdatedOn, extendedData."""
+    return errors(
+        single_line_error(profile["createdOn"], f"{path}.createdOn"),
+        single_line_error(profile["createdBy"], f"{path}.createdBy"),
+        single_line_error(profile["lastUpdatedBy"], f"{path}.lastUpdatedBy"),
+        timestamp_error(profile["lastUpdatedOn"], f"{path}.lastUpdatedOn"),
+        extended_data_error(profile["extendedData"], path, max_extended_data),
     )
