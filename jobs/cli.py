@@ -11,6 +11,8 @@ import sys
 COMMANDS = {
     "generate": ("jobs.generate", "write synthetic travel data into a landing zone"),
     "ingest": ("jobs.ingest", "ingest new landing files into the ACCP Delta tables"),
+    "summary": ("jobs.summary", "print row counts of a domain's tables and its last runs"),
+    "doctor": ("jobs.doctor", "check Spark, Delta and storage with a tiny write and read"),
 }
 
 
@@ -18,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="upt", description="Traveller-identity lakehouse jobs (UPT on Delta Lake).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name, (module_name, help_text) in COMMANDS.items():
+    for name, (_, help_text) in COMMANDS.items():
         sub.add_parser(name, help=help_text, add_help=False)
     return parser
 
@@ -36,6 +38,21 @@ def main(argv: list[str] | None = None) -> int:
     sub_parser = argparse.ArgumentParser(prog=f"upt {command}", description=help_text)
     module.add_arguments(sub_parser)
     return int(module.run(sub_parser.parse_args(argv[1:])) or 0)
+
+
+def run_job(module_name: str, argv: list[str] | None = None) -> int:
+    """spark-submit entry: like ``upt <job>`` but tolerant of arguments the platform adds.
+
+    Glue passes ``--JOB_NAME``, ``--JOB_RUN_ID`` and friends to every script; they are logged and
+    ignored instead of failing the run.
+    """
+    module = importlib.import_module(module_name)
+    parser = argparse.ArgumentParser(prog=module_name.rsplit(".", 1)[-1], description=module.__doc__)
+    module.add_arguments(parser)
+    args, unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if unknown:
+        logging.getLogger("upt").warning("ignoring arguments %s", unknown)
+    return int(module.run(args) or 0)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from pyspark.sql import functions as F
 
 from jobs import runs
 from jobs.config import Settings, load_settings
-from jobs.ingest_batch import BatchProcessor, RunCounters, accp_table_schemas
+from jobs.ingest_batch import BatchProcessor, RunCounters, accp_table_schemas, prepare_tables
 from transforms.registry import BUSINESS_OBJECTS
 
 log = logging.getLogger("upt.ingest")
@@ -58,6 +58,7 @@ def ingest(
     status, error = "succeeded", None
     normalized_from = from_date.replace("/", "-") if from_date else None
     try:
+        prepare_tables(spark, settings, schemas)
         for business_object in objects:
             source = f"{settings.landing_root(business_object).rstrip('/')}/{domain}"
             if not _path_exists(spark, source):
@@ -124,13 +125,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="ingest", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from jobs.cli import run_job
+
+    sys.exit(run_job("jobs.ingest"))

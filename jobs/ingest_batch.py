@@ -10,7 +10,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark import StorageLevel
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType, StructType
 
@@ -92,6 +93,27 @@ def accp_table_schemas(spark: SparkSession, business_objects: tuple[str, ...]) -
     return result
 
 
+def own_tables(settings: Settings) -> dict[str, StructType]:
+    """The ingest job's non-ACCP tables by path."""
+    return {
+        settings.table_path("ops", "ingestion_errors"): tables.INGESTION_ERRORS,
+        settings.table_path("ops", "envelope_uids"): tables.ENVELOPE_UIDS,
+        settings.table_path("identity", "merge_requests"): tables.MERGE_REQUESTS,
+    }
+
+
+def prepare_tables(spark: SparkSession, settings: Settings, schemas: dict[str, StructType]) -> None:
+    """Create every table the ingest writes, once per run, so batches only MERGE."""
+    for object_type, schema in schemas.items():
+        delta_io.ensure_table(spark, settings.table_path("accp", object_type), schema)
+    for path, schema in own_tables(settings).items():
+        delta_io.ensure_table(spark, path, schema)
+
+
+def has_uid() -> Column:
+    return F.col("uid").isNotNull() & (F.col("uid") != "")
+
+
 class BatchProcessor:
     """Holds the run's constants; ``__call__`` is the foreachBatch function."""
 
@@ -130,14 +152,16 @@ class BatchProcessor:
         classified = (
             line_rules.classify_lines(lines, self.folder_object, self.domain)
             .withColumn("fallback_ts", self._fallback_ts())
-            .persist()
+            .persist(StorageLevel.MEMORY_AND_DISK)
         )
+        cached: list[DataFrame] = [classified]
         try:
-            self._process(classified)
+            self._process(classified, cached)
         finally:
-            classified.unpersist()
+            for frame in cached:
+                frame.unpersist()
 
-    def _fallback_ts(self):
+    def _fallback_ts(self) -> Column:
         """Envelope time, else midnight of the landing date, else the run's start: never the wall clock."""
         envelope_ts = F.col("envelope_ts")
         landing_day = line_rules.path_date(F.col("source_file"))
@@ -147,76 +171,78 @@ class BatchProcessor:
             .otherwise(F.lit(self.started_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")))
         )
 
-    def _process(self, classified: DataFrame) -> None:
+    def _process(self, classified: DataFrame, cached: list[DataFrame]) -> None:
         summary = (
             classified.groupBy("object_type", "error_type")
-            .agg(F.count("*").alias("n"), F.countDistinct("source_file").alias("files"))
-            .collect()  # a handful of aggregate rows, not data
+            .agg(
+                F.count("*").alias("n"),
+                F.sum(has_uid().cast("int")).alias("with_uid"),
+                F.collect_set("source_file").alias("files"),
+            )
+            .collect()  # a handful of aggregate rows (and file names), not data
         )
-        self.counters.files_read += classified.select("source_file").distinct().count()
+        self.counters.files_read += len({f for row in summary for f in row["files"]})
         for row in summary:
             self.counters.lines_read += row["n"]
             if row["error_type"] is not None:
                 self.counters.lines_rejected += row["n"]
                 self.counters.add(self.counters.rejected_by_type, row["error_type"], row["n"])
-        line_errors = classified.where(F.col("error_type").isNotNull()).select(
-            F.col("object_type").alias("business_object"),
-            "error_type",
-            F.col("error_message").alias("message"),
-            "line",
-            "source_file",
-            "line_number",
-        )
-        self._write_errors(line_errors)
+        if any(row["error_type"] is not None for row in summary):
+            line_errors = classified.where(F.col("error_type").isNotNull()).select(
+                F.col("object_type").alias("business_object"),
+                "error_type",
+                F.col("error_message").alias("message"),
+                "line",
+                "source_file",
+                "line_number",
+            )
+            self._write_errors(line_errors)
 
-        present = sorted({r["object_type"] for r in summary if r["error_type"] is None})
-        good = self._drop_duplicate_envelopes(classified.where(F.col("error_type").isNull()))
+        good_rows = [row for row in summary if row["error_type"] is None]
+        good = classified.where(F.col("error_type").isNull())
+        with_uids = sum(row["with_uid"] or 0 for row in good_rows) > 0
+        if with_uids:
+            good = self._drop_duplicate_envelopes(good).persist(StorageLevel.MEMORY_AND_DISK)
+            cached.append(good)
         records: dict[str, list[DataFrame]] = {}
-        for business_object in present:
-            self._process_object(good.where(F.col("object_type") == business_object), business_object, records)
+        for business_object in sorted({row["object_type"] for row in good_rows}):
+            rows = good.where(F.col("object_type") == business_object)
+            self._process_object(rows, business_object, records, cached)
         for object_type, frames in sorted(records.items()):
             self._write_records(object_type, frames)
-        self._remember_envelopes(good)
+        if with_uids:
+            self._remember_envelopes(good)
 
     def _drop_duplicate_envelopes(self, good: DataFrame) -> DataFrame:
         """Envelopes with a uid already ingested (in this batch or before) are skipped, once each."""
-        uids_path = self.path("ops", "envelope_uids")
-        delta_io.ensure_table(self.spark, uids_path, tables.ENVELOPE_UIDS)
-        first = delta_io.latest_per_key(
-            good.where(F.col("uid").isNotNull() & (F.col("uid") != "")),
-            ("uid",),
-            [F.col("source_file"), F.col("line_number")],
-        ).select("source_file", "line_number")
+        enveloped = good.where(has_uid())
+        first = delta_io.latest_per_key(enveloped, ("uid",), [F.col("source_file"), F.col("line_number")])
         seen = (
             self.spark.read.format("delta")
-            .load(uids_path)
+            .load(self.path("ops", "envelope_uids"))
             .where(F.col("domain") == self.domain)
             .select("uid", F.col("source_file").alias("seen_file"), F.col("line_number").alias("seen_line"))
         )
-        enveloped = good.where(F.col("uid").isNotNull() & (F.col("uid") != ""))
+        is_this_line = (F.col("seen_file") == F.col("source_file")) & (F.col("seen_line") == F.col("line_number"))
+        # A uid seen before is a duplicate unless it was this very line (a replayed batch).
         keep = (
-            enveloped.join(first, ["source_file", "line_number"], "left_semi")
-            .join(seen, "uid", "left")
-            # A uid seen before is a duplicate unless it was this very line (a replayed batch).
-            .where(
-                F.col("seen_file").isNull()
-                | ((F.col("seen_file") == F.col("source_file")) & (F.col("seen_line") == F.col("line_number")))
-            )
+            first.join(seen, "uid", "left")
+            .where(F.col("seen_file").isNull() | is_this_line)
             .drop("seen_file", "seen_line")
         )
-        plain = good.where(F.col("uid").isNull() | (F.col("uid") == ""))
-        deduped = plain.unionByName(keep)
-        duplicates = enveloped.count() - keep.count()
-        self.counters.duplicates += duplicates
+        deduped = good.where(~has_uid()).unionByName(keep)
+        self.counters.duplicates += enveloped.count() - keep.count()
         return deduped
 
     def _remember_envelopes(self, good: DataFrame) -> None:
-        uids = good.where(F.col("uid").isNotNull() & (F.col("uid") != "")).select(
+        uids = good.where(has_uid()).select(
             F.lit(self.domain).alias("domain"), "uid", "source_file", "line_number", F.lit(self.run_id).alias("run_id")
         )
         delta_io.insert_new(self.spark, uids, self.path("ops", "envelope_uids"), tables.ENVELOPE_UID_KEY, self.domain)
 
-    def _process_object(self, rows: DataFrame, business_object: str, records: dict[str, list[DataFrame]]) -> None:
+    def _process_object(
+        self, rows: DataFrame, business_object: str, records: dict[str, list[DataFrame]], cached: list[DataFrame]
+    ) -> None:
         module = transform_module(business_object)
         parsed = (
             line_rules.parse_business_object(rows, business_object)
@@ -225,91 +251,78 @@ class BatchProcessor:
             .withColumn("ingested_at", F.lit(self.started_at).cast("timestamp"))
         )
         reasons = module.reject_reasons(parsed, self.max_extended_data)
-        checked = (
-            parsed.withColumn(
-                "reject_message",
-                F.when(F.col("null_array_message").isNotNull(), F.col("null_array_message")).when(
-                    F.size(reasons) > 0, F.array_join(reasons, "; ")
-                ),
-            )
-            .withColumn(
-                "reject_type",
-                F.when(F.col("null_array_message").isNotNull(), F.lit(line_rules.NULL_ARRAY))
-                .when(F.col("reject_message").contains("ISO-8601"), F.lit("invalid_timestamp"))
-                .when(
-                    F.col("reject_message").rlike("(?i)must have at least|must be populated|absent|missing"),
-                    F.lit("missing_mandatory"),
-                )
-                .when(F.col("reject_message").isNotNull(), F.lit(VALIDATION)),
-            )
-            .persist()
+        reject_message = F.when(F.col("null_array_message").isNotNull(), F.col("null_array_message")).when(
+            F.size(reasons) > 0, F.array_join(reasons, "; ")
         )
+        checked = (
+            parsed.withColumn("reject_message", reject_message)
+            .withColumn("reject_type", reject_type(F.col("null_array_message"), F.col("reject_message")))
+            .drop("bo_json")
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        cached.append(checked)
         rejected = checked.where(F.col("reject_message").isNotNull())
-        reject_counts = rejected.groupBy("reject_type").count().collect()
+        reject_counts = rejected.groupBy("reject_type").count().collect()  # aggregate rows only
         for row in reject_counts:
             self.counters.lines_rejected += row["count"]
             self.counters.add(self.counters.rejected_by_type, row["reject_type"], row["count"])
-        self._write_errors(
-            rejected.select(
-                F.lit(business_object).alias("business_object"),
-                F.col("reject_type").alias("error_type"),
-                F.col("reject_message").alias("message"),
-                "line",
-                "source_file",
-                "line_number",
+        if reject_counts:
+            self._write_errors(
+                rejected.select(
+                    F.lit(business_object).alias("business_object"),
+                    F.col("reject_type").alias("error_type"),
+                    F.col("reject_message").alias("message"),
+                    "line",
+                    "source_file",
+                    "line_number",
+                )
             )
-        )
-        accepted = checked.where(F.col("reject_message").isNull()).select(
-            "data", *LINEAGE_COLUMNS, FALLBACK_TS, "merge_target"
-        )
-        outputs = module.to_accp(accepted.drop("merge_target"))
+        accepted = checked.where(F.col("reject_message").isNull())
+        outputs = module.to_accp(accepted.select("data", *LINEAGE_COLUMNS, FALLBACK_TS))
         if business_object in PROFILE_TYPES:
             self._write_merge_requests(accepted, outputs[PROFILE_TYPES[business_object]])
         for object_type, frame in outputs.items():
-            if business_object in PROFILE_TYPES:
-                # mode=merge asks to merge profiles; nothing of the object itself is ingested.
-                frame = frame.where(F.col("ingest_mode") != "merge")
-            records.setdefault(object_type, []).append(frame)
+            # mode=merge asks to merge profiles; nothing of the object itself is ingested.
+            records.setdefault(object_type, []).append(frame.where(F.col("ingest_mode") != "merge"))
 
     def _write_merge_requests(self, accepted: DataFrame, profiles: DataFrame) -> None:
+        lines = accepted.where(F.col("ingest_mode") == "merge").select(
+            "source_file", "line_number", "merge_target", "fallback_ts", "uid"
+        )
         requests = (
             profiles.where(F.col("ingest_mode") == "merge")
-            .join(
-                accepted.select("source_file", "line_number", "merge_target", "fallback_ts"),
-                ["source_file", "line_number"],
-            )
+            .select("source_file", "line_number", "traveller_id")
+            .join(lines, ["source_file", "line_number"])
             .select(
                 F.lit(self.domain).alias("domain"),
                 F.col("traveller_id").alias("source_traveller_id"),
                 F.col("merge_target").alias("target_traveller_id"),
                 F.col("fallback_ts").alias("requested_at"),
-                F.lit(None).cast("string").alias("uid"),
+                "uid",
                 "source_file",
                 "line_number",
                 F.lit(self.run_id).alias("run_id"),
             )
         )
-        path = self.path("identity", "merge_requests")
-        delta_io.ensure_table(self.spark, path, tables.MERGE_REQUESTS)
-        delta_io.insert_new(self.spark, requests, path, tables.MERGE_REQUEST_KEY, self.domain)
+        delta_io.insert_new(
+            self.spark, requests, self.path("identity", "merge_requests"), tables.MERGE_REQUEST_KEY, self.domain
+        )
 
     def _write_records(self, object_type: str, frames: list[DataFrame]) -> None:
         schema = self.schemas[object_type]
         source = frames[0]
         for frame in frames[1:]:
             source = source.unionByName(frame, allowMissingColumns=True)
-        hashed = [f.name for f in schema.fields if f.name not in NOT_HASHED]
-        source = source.withColumn(
-            "record_hash", F.sha2(F.to_json(F.struct(*[F.col(c) for c in hashed if c in source.columns])), 256)
-        )
+        hashed = [F.col(f.name) for f in schema.fields if f.name not in NOT_HASHED and f.name in source.columns]
+        source = source.withColumn("record_hash", F.sha2(F.to_json(F.struct(*hashed)), 256))
         # A partial row only acts through fields named "<object_type>.<field>"; with none it is dropped.
         applies = F.exists(
-            "partial_fields", lambda f: (F.size(F.split(f, r"\.")) == 2) & (F.split(f, r"\.")[0] == object_type)
+            "partial_fields",
+            lambda f: (F.size(F.split(f, r"\.")) == 2) & (F.split(f, r"\.")[0] == object_type),
         )
         source = source.where((F.col("ingest_mode") != "partial") | applies)
         aligned = delta_io.align(source, schema, keep=("ingest_mode", "partial_fields"))
         path = self.path("accp", object_type)
-        delta_io.ensure_table(self.spark, path, schema)
         metrics = delta_io.merge_records(
             self.spark, aligned, path, self.domain, object_type, [f.name for f in schema.fields]
         )
@@ -317,8 +330,6 @@ class BatchProcessor:
         self.counters.add(self.counters.written, object_type, written)
 
     def _write_errors(self, errors: DataFrame) -> None:
-        path = self.path("ops", "ingestion_errors")
-        delta_io.ensure_table(self.spark, path, tables.INGESTION_ERRORS)
         error_at = F.lit(self.started_at).cast("timestamp")
         rows = errors.select(
             F.lit(self.domain).alias("domain"),
@@ -333,4 +344,17 @@ class BatchProcessor:
             (error_at + F.expr(f"INTERVAL {int(self.error_ttl.total_seconds())} SECONDS")).alias("expires_at"),
             F.lit(None).cast("string").alias("resolved"),
         )
-        delta_io.insert_new(self.spark, rows, path, tables.ERROR_KEY, self.domain)
+        delta_io.insert_new(self.spark, rows, self.path("ops", "ingestion_errors"), tables.ERROR_KEY, self.domain)
+
+
+def reject_type(null_array_message: Column, message: Column) -> Column:
+    """Error type of a business-object reject, from the reasons the transform gave."""
+    return (
+        F.when(null_array_message.isNotNull(), F.lit(line_rules.NULL_ARRAY))
+        .when(message.contains("ISO-8601"), F.lit("invalid_timestamp"))
+        .when(
+            message.rlike("(?i)must have at least|must be populated|is required|absent|missing"),
+            F.lit("missing_mandatory"),
+        )
+        .when(message.isNotNull(), F.lit(VALIDATION))
+    )

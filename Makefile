@@ -1,0 +1,48 @@
+# Two commands matter: `make demo` and `make test`. Both build .venv/ first when it is missing.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := .demo
+N ?= 200000
+TRAVELERS ?= 300
+
+.PHONY: setup demo test lint format bench bench-ingest conformance clean
+
+$(STAMP): setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[all]"
+	$(BIN)/python -m jobs.jars > /dev/null   # resolve Delta + hadoop-aws jars from Maven Central once
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	rm -rf $(DEMO)
+	$(BIN)/upt generate --domain demo --travelers $(TRAVELERS) --seed 7 --out $(DEMO)/landing
+	$(BIN)/upt ingest --domain demo --landing $(DEMO)/landing --warehouse $(DEMO)/warehouse
+	$(BIN)/python -m jobs.summary --domain demo --warehouse $(DEMO)/warehouse
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: bench-ingest
+
+bench-ingest: $(STAMP)
+	$(BIN)/python -m benchmarks.ingest --travelers $(N)
+
+# Field-by-field check against upstream UPT samples (needs ../shared, which a user's clone lacks).
+conformance: $(STAMP)
+	$(BIN)/python ../shared/tools/upt_conformance.py --cases ../shared/upt/samples --project .
+
+clean:
+	rm -rf $(DEMO) warehouse landing dist build *.egg-info spark-warehouse

@@ -1,0 +1,1 @@
+"""Identity matching: deterministic rules, connected components and Splink (pure DataFrame functions)."""
