@@ -1,0 +1,52 @@
+"""Helpers for end-to-end tests: run the real `upt` CLI and read what it wrote."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+UPT = [sys.executable, "-m", "jobs.cli"]
+# Lineage differs between two runs by design; everything else must be equal.
+RUN_SPECIFIC = ("run_id", "tx_id", "ingested_at")
+
+
+def upt(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """Run ``upt <args>`` in a child process, as a user or an orchestrator would."""
+    proc = subprocess.run(
+        [*UPT, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=900
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"upt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+    return proc
+
+
+def run_summary(proc: subprocess.CompletedProcess) -> dict:
+    """The JSON job_runs row `upt ingest` prints as its last stdout line."""
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def accp_tables(warehouse: str | Path) -> list[str]:
+    root = Path(warehouse) / "accp"
+    return sorted(p.name for p in root.iterdir() if (p / "_delta_log").exists()) if root.exists() else []
+
+
+def content(spark: SparkSession, path: str, domain: str | None = None) -> DataFrame:
+    """A table's rows without the columns that name the run that wrote them."""
+    df = spark.read.format("delta").load(str(path))
+    if domain:
+        df = df.where(F.col("domain") == domain)
+    return df.drop(*[c for c in RUN_SPECIFIC if c in df.columns])
+
+
+def table_versions(warehouse: str | Path) -> dict[str, int]:
+    """Latest commit number of every Delta table under ``warehouse`` (a changed table commits)."""
+    versions = {}
+    for log in Path(warehouse).glob("*/*/_delta_log"):
+        commits = [int(p.stem) for p in log.glob("*.json") if p.stem.isdigit()]
+        versions[f"{log.parent.parent.name}/{log.parent.name}"] = max(commits)
+    return versions
