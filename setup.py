@@ -25,7 +25,7 @@ setup(
     version="0.1.0",
     description="Unified traveller profiles on Delta Lake: ingest, ACCP transforms, identity resolution",
     python_requires=">=3.11,<3.12",
-    packages=find_packages(include=["jobs", "jobs.*", "transforms", "transforms.*", "matching", "matching.*", "conf", "datagen", "datagen.*"]),
+    packages=find_packages(include=["jobs", "jobs.*", "transforms", "transforms.*", "matching", "matching.*", "conf", "datagen", "datagen.*", "benchmarks"]),
     package_data={"conf": ["*.yaml", "**/*.yaml", "**/*.json"]},
     include_package_data=True,
     install_requires=["pyyaml>=6", "boto3>=1.34"],
