@@ -56,7 +56,7 @@ def render(node: dict | bool, defs: dict, indent: int, def_name: str | None = No
         name = node["$ref"].split("/")[-1]
         return render(defs[name], defs, indent, name)
     for key in ("anyOf", "oneOf"):
-        if key in node:
+        if key in node and "properties" not in node:  # anyOf beside properties only lists requirements
             options = [o for o in node[key] if o.get("type") != "null"]
             return render(options[0], defs, indent, def_name) if len(options) == 1 else "S"
     kind = node.get("type")

@@ -190,8 +190,8 @@ def to_accp(df: DataFrame, person_nationality: bool = False) -> dict[str, DataFr
     products = rows.select("*", F.explode(F.coalesce(seg["products"], F.array())).alias("product"))
     product = F.col("product")
     hotel_code = F.coalesce(seg["hotelCode"], data["hotelCode"])
-    after_tax = to_number(F.get_json_object(seg["price"], "$.totalAfterTax"))
-    before_tax = to_number(F.get_json_object(seg["price"], "$.totalBeforeTax"))
+    after_tax = to_number(seg["price"]["totalAfterTax"])
+    before_tax = to_number(seg["price"]["totalBeforeTax"])
     if person_nationality:
         nationality = F.coalesce(p["nationality"], data["nationality"])
         language = F.coalesce(p["language"], data["language"])

@@ -1938,7 +1938,141 @@ HOTEL_BOOKING = StructType([
         ])),
         F("groupId", S),
         F("status", S),
-        F("price", S),
+        F("price", StructType([
+            F("pricePerNight", ArrayType(StructType([
+                F("date", S),
+                F("label", S),
+                F("amountPerProduct", ArrayType(StructType([
+                    F("productId", S),
+                    F("productDescription", S),
+                    F("amount", S),
+                    F("label", S),
+                    F("currency", StructType([
+                        F("code", S),
+                        F("name", S),
+                        F("symbol", S),
+                    ])),
+                ]))),
+                F("currency", StructType([
+                    F("code", S),
+                    F("name", S),
+                    F("symbol", S),
+                ])),
+            ]))),
+            F("taxePerNight", ArrayType(StructType([
+                F("date", S),
+                F("label", S),
+                F("amountPerProduct", ArrayType(StructType([
+                    F("productId", S),
+                    F("productDescription", S),
+                    F("amount", S),
+                    F("label", S),
+                    F("currency", StructType([
+                        F("code", S),
+                        F("name", S),
+                        F("symbol", S),
+                    ])),
+                ]))),
+                F("currency", StructType([
+                    F("code", S),
+                    F("name", S),
+                    F("symbol", S),
+                ])),
+            ]))),
+            F("pricePerStay", ArrayType(StructType([
+                F("productId", S),
+                F("productDescription", S),
+                F("amount", S),
+                F("label", S),
+                F("currency", StructType([
+                    F("code", S),
+                    F("name", S),
+                    F("symbol", S),
+                ])),
+            ]))),
+            F("taxPerStay", ArrayType(StructType([
+                F("productId", S),
+                F("productDescription", S),
+                F("amount", S),
+                F("label", S),
+                F("currency", StructType([
+                    F("code", S),
+                    F("name", S),
+                    F("symbol", S),
+                ])),
+            ]))),
+            F("businessRules", ArrayType(StructType([
+                F("pricePerNight", S),
+                F("appliesTo", StructType([
+                    F("selectors", StructType([
+                        F("objectType", S),
+                        F("field", S),
+                        F("op", S),
+                        F("value", S),
+                    ])),
+                ])),
+                F("effect", StructType([
+                    F("type", S),
+                    F("available", S),
+                    F("priceImpact", S),
+                    F("priceUpdateUnit", S),
+                ])),
+                F("on", ArrayType(StructType([
+                    F("from", S),
+                    F("to", S),
+                    F("dow", ArrayType(S)),
+                ]))),
+                F("notOn", ArrayType(StructType([
+                    F("from", S),
+                    F("to", S),
+                    F("dow", ArrayType(S)),
+                ]))),
+            ]))),
+            F("totalPricePerNightBeforeTaxes", ArrayType(StructType([
+                F("date", S),
+                F("label", S),
+                F("amount", S),
+                F("currency", StructType([
+                    F("code", S),
+                    F("name", S),
+                    F("symbol", S),
+                ])),
+            ]))),
+            F("totalPricePerNightAfterTaxes", ArrayType(StructType([
+                F("date", S),
+                F("label", S),
+                F("amount", S),
+                F("currency", StructType([
+                    F("code", S),
+                    F("name", S),
+                    F("symbol", S),
+                ])),
+            ]))),
+            F("totalPricePerProductBeforeTaxes", ArrayType(StructType([
+                F("productId", S),
+                F("productDescription", S),
+                F("label", S),
+                F("amount", S),
+                F("currency", StructType([
+                    F("code", S),
+                    F("name", S),
+                    F("symbol", S),
+                ])),
+            ]))),
+            F("totalPricePerProductAfterTaxes", ArrayType(StructType([
+                F("productId", S),
+                F("productDescription", S),
+                F("label", S),
+                F("amount", S),
+                F("currency", StructType([
+                    F("code", S),
+                    F("name", S),
+                    F("symbol", S),
+                ])),
+            ]))),
+            F("totalBeforeTax", S),
+            F("totalAfterTax", S),
+        ])),
     ]))),
     F("comments", ArrayType(StructType([
         F("type", S),
