@@ -195,6 +195,15 @@ def last_updated_partition(col: Column) -> Column:
 
 # ---------------------------------------------------------------- extended data
 
+def base64_text(col: Column) -> Column:
+    """base64 of the UTF-8 bytes of ``col`` on one line.
+
+    Spark 3.5's ``base64`` may wrap its output every 76 characters with CRLF (MIME style,
+    ``spark.sql.chunkBase64String.enabled``); upstream writes one unbroken string.
+    """
+    return F.regexp_replace(F.base64(F.encode(col, "UTF-8")), r"[\r\n]", "")
+
+
 
 def extended_data(col: Column) -> Column:
     """base64 of the JSON text of ``extendedData`` ("" when absent or empty).
@@ -204,7 +213,7 @@ def extended_data(col: Column) -> Column:
     """
     text = F.trim(col)
     empty = text.isNull() | text.isin("", "{}", "null", '""')
-    return F.when(empty, F.lit("")).otherwise(F.base64(F.encode(text, "UTF-8")))
+    return F.when(empty, F.lit("")).otherwise(base64_text(text))
 
 
 def extended_data_error(col: Column, path: str, max_encoded: int) -> Column:
