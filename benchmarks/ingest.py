@@ -6,6 +6,7 @@ Baseline: ``spark.read.json`` of every landing file (schema inference off: the s
 schemas as ingest) plus a Delta append per business object. Both figures are input lines per
 second of wall time; the ratio is what to watch, since these machines are noisy.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """Helpers for end-to-end tests: run the real `upt` CLI and read what it wrote."""
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,11 @@ RUN_SPECIFIC = ("run_id", "tx_id", "ingested_at")
 
 def upt(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
     """Run ``upt <args>`` in a child process, as a user or an orchestrator would."""
-    proc = subprocess.run(
-        [*UPT, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=900
-    )
+    proc = subprocess.run([*UPT, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=900)
     if check and proc.returncode != 0:
-        raise AssertionError(f"upt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+        raise AssertionError(
+            f"upt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+        )
     return proc
 
 

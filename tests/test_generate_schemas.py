@@ -1,4 +1,5 @@
 """The generator's output parses with the project's own input schemas without losing a field."""
+
 from __future__ import annotations
 
 import json

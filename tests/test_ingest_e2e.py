@@ -1,4 +1,5 @@
 """End to end through the `upt` CLI: generated data, incremental runs, replays, crashes, S3."""
+
 from __future__ import annotations
 
 import shutil
@@ -23,8 +24,21 @@ def landing(tmp_path_factory) -> Path:
     for seed, domain in enumerate(DOMAINS):
         upt("generate", "--domain", domain, "--travelers", "12", "--days", "3", "--seed", str(seed), "--out", str(root))
     later = tmp_path_factory.mktemp("later")
-    upt("generate", "--domain", "alpha", "--travelers", "4", "--days", "1", "--seed", "9",
-        "--start-date", "2024-02-01", "--out", str(later))
+    upt(
+        "generate",
+        "--domain",
+        "alpha",
+        "--travelers",
+        "4",
+        "--days",
+        "1",
+        "--seed",
+        "9",
+        "--start-date",
+        "2024-02-01",
+        "--out",
+        str(later),
+    )
     return root
 
 
@@ -33,7 +47,9 @@ def _later_files(landing: Path) -> Path:
 
 
 def _ingest(landing: Path, warehouse: Path, domain: str, *extra: str) -> dict:
-    return run_summary(upt("ingest", "--domain", domain, "--landing", str(landing), "--warehouse", str(warehouse), *extra))
+    return run_summary(
+        upt("ingest", "--domain", domain, "--landing", str(landing), "--warehouse", str(warehouse), *extra)
+    )
 
 
 def _line_count(root: Path, domain: str) -> int:
@@ -52,8 +68,16 @@ def test_incremental_runs_read_only_new_files(spark, landing, tmp_path):
     assert first["lines_read"] == _line_count(landing, "alpha")
     assert first["lines_read"] == first["lines_accepted"] + first["lines_rejected"]
     assert first["lines_rejected"] == 0
-    for table in ("air_booking", "pax_profile", "guest_profile", "hotel_booking", "hotel_stay_revenue_items",
-                  "clickstream", "customer_service_interaction", "email_history"):
+    for table in (
+        "air_booking",
+        "pax_profile",
+        "guest_profile",
+        "hotel_booking",
+        "hotel_stay_revenue_items",
+        "clickstream",
+        "customer_service_interaction",
+        "email_history",
+    ):
         assert table in accp_tables(warehouse)
         assert content(spark, warehouse / "accp" / table, "alpha").count() > 0
     # beta was not asked for: no beta rows anywhere
@@ -78,7 +102,10 @@ def test_incremental_runs_read_only_new_files(spark, landing, tmp_path):
 def test_replayed_file_changes_no_record(spark, landing, tmp_path):
     warehouse = tmp_path / "wh"
     _ingest(landing, warehouse, "beta")
-    before = {t: content(spark, warehouse / "accp" / t).drop("source_file", "line_number").cache() for t in accp_tables(warehouse)}
+    before = {
+        t: content(spark, warehouse / "accp" / t).drop("source_file", "line_number").cache()
+        for t in accp_tables(warehouse)
+    }
     for f in landing.glob("*/beta/**/*.jsonl"):
         shutil.copy(f, f.with_name("replay-" + f.name))
     replay = _ingest(landing, warehouse, "beta")
@@ -123,8 +150,17 @@ def test_s3_landing_and_warehouse_on_moto(spark, landing, s3_endpoint, s3_bucket
     files = list(landing.glob("*/beta/**/*.jsonl"))
     for f in files:
         s3.upload_file(str(f), s3_bucket, f"landing/{f.relative_to(landing)}")
-    result = run_summary(upt("ingest", "--domain", "beta", "--landing", f"s3://{s3_bucket}/landing",
-                             "--warehouse", f"s3://{s3_bucket}/warehouse"))
+    result = run_summary(
+        upt(
+            "ingest",
+            "--domain",
+            "beta",
+            "--landing",
+            f"s3://{s3_bucket}/landing",
+            "--warehouse",
+            f"s3://{s3_bucket}/warehouse",
+        )
+    )
     assert result["files_read"] == len(files)
     assert result["lines_read"] == _line_count(landing, "beta") and result["lines_rejected"] == 0
     rows = spark.read.format("delta").load(f"s3://{s3_bucket}/warehouse/accp/pax_profile").count()
@@ -132,6 +168,11 @@ def test_s3_landing_and_warehouse_on_moto(spark, landing, s3_endpoint, s3_bucket
 
     from deltalake import DeltaTable
 
-    storage = {"AWS_ENDPOINT_URL": s3_endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-               "AWS_REGION": "us-east-1", "AWS_ALLOW_HTTP": "true"}
+    storage = {
+        "AWS_ENDPOINT_URL": s3_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "AWS_ALLOW_HTTP": "true",
+    }
     assert len(DeltaTable(f"s3://{s3_bucket}/warehouse/accp/pax_profile", storage_options=storage).to_pandas()) == rows

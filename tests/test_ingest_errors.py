@@ -1,4 +1,5 @@
 """A corpus of bad lines mixed with good ones: every bad line is one error row, nothing is lost."""
+
 from __future__ import annotations
 
 import json
@@ -13,22 +14,46 @@ TS = "2024-01-01T10:00:00.123Z"
 
 
 def pax(pid: str, **extra) -> dict:
-    return {"id": pid, "modelVersion": "1.0", "lastUpdatedOn": TS, "firstName": "Ann", "lastName": "Lee",
-            "emails": [{"type": "personal", "address": f"{pid}@example.com", "primary": True}], **extra}
+    return {
+        "id": pid,
+        "modelVersion": "1.0",
+        "lastUpdatedOn": TS,
+        "firstName": "Ann",
+        "lastName": "Lee",
+        "emails": [{"type": "personal", "address": f"{pid}@example.com", "primary": True}],
+        **extra,
+    }
 
 
 def envelope(data: dict, **extra) -> dict:
-    return {"objectType": "pax_profile", "modelVersion": "1.0", "data": data, "domain": DOMAIN, "mode": "",
-            "timestamp": "2024-01-01T00:00:00.000000Z", **extra}
+    return {
+        "objectType": "pax_profile",
+        "modelVersion": "1.0",
+        "data": data,
+        "domain": DOMAIN,
+        "mode": "",
+        "timestamp": "2024-01-01T00:00:00.000000Z",
+        **extra,
+    }
 
 
 def dumps(obj) -> bytes:
     return json.dumps(obj).encode()
 
 
-GOOD_HOTEL_BOOKING = {"id": "hb1", "lastUpdatedOn": TS, "segments": [
-    {"id": "s1", "hotelCode": "H1", "startDate": "2024-02-01", "holder": {"id": "g1", "firstName": "Bo"},
-     "products": [{"id": "prod1"}]}]}
+GOOD_HOTEL_BOOKING = {
+    "id": "hb1",
+    "lastUpdatedOn": TS,
+    "segments": [
+        {
+            "id": "s1",
+            "hotelCode": "H1",
+            "startDate": "2024-02-01",
+            "holder": {"id": "g1", "firstName": "Bo"},
+            "products": [{"id": "prod1"}],
+        }
+    ],
+}
 
 # (business object folder, raw line, expected error type or None when the line must be accepted)
 CORPUS: list[tuple[str, bytes, str | None]] = [
@@ -43,7 +68,11 @@ CORPUS: list[tuple[str, bytes, str | None]] = [
     ("pax_profile", b'{"id": "p7", "firstName": ', "malformed_json"),
     ("pax_profile", b'"just a string"', "not_an_object"),
     ("pax_profile", b"[1, 2, 3]", "not_an_object"),
-    ("pax_profile", b'{"id": "p8", "firstName": "\xff\xfeAnn", "lastUpdatedOn": "2024-01-01T10:00:00Z"}', "invalid_utf8"),
+    (
+        "pax_profile",
+        b'{"id": "p8", "firstName": "\xff\xfeAnn", "lastUpdatedOn": "2024-01-01T10:00:00Z"}',
+        "invalid_utf8",
+    ),
     ("pax_profile", dumps({"objectType": "spaceship", "data": {"id": "x"}}), "unknown_object_type"),
     ("pax_profile", dumps(envelope(pax("p9"), domain="another_domain")), "domain_mismatch"),
     ("pax_profile", dumps(pax("p10", lastUpdatedOn="yesterday")), "invalid_timestamp"),
@@ -87,8 +116,12 @@ def test_each_bad_line_is_one_error_row_and_good_lines_are_ingested(spark, tmp_p
 
     profiles = {r.traveller_id for r in content(spark, warehouse / "accp" / "pax_profile", DOMAIN).collect()}
     assert profiles == {"p1", "p2", "p3", "p4", "p5", "p6"}
-    stamps = {r.traveller_id: r.last_updated_ts for r in
-              content(spark, warehouse / "accp" / "pax_profile", DOMAIN).select("traveller_id", "last_updated_ts").collect()}
+    stamps = {
+        r.traveller_id: r.last_updated_ts
+        for r in content(spark, warehouse / "accp" / "pax_profile", DOMAIN)
+        .select("traveller_id", "last_updated_ts")
+        .collect()
+    }
     assert str(stamps["p3"]) == "2024-01-01 08:00:00"  # +02:00 converted to UTC
     assert str(stamps["p5"]) == "2024-01-02 03:04:05"
     assert content(spark, warehouse / "accp" / "hotel_booking", DOMAIN).count() == 1
