@@ -119,15 +119,7 @@ def _live(ctx: Ctx, house: Household) -> None:
         bookings += _hotel_bookings(ctx, person, others, guest_views)
         _past_stays(ctx, person, guest_views.get(person.pid))
         _sessions(ctx, person, ctx.rng.choices((0, 1, 2, 3, 4), weights=(30, 40, 18, 8, 4))[0], bookings)
-        for _ in range(ctx.rng.choices((0, 1, 2), weights=(72, 23, 5))[0]):
-            session_id = uuid_like(ctx.rng)
-            day = ctx.clock.random_day(ctx.rng)
-            ctx.emit(
-                "customer_service_interaction",
-                day,
-                customer_service(ctx, _digital_view(ctx, person), session_id, day, bookings),
-            )
-            ctx.claim(session_id, person, "customer_service_interaction")
+        _interactions(ctx, person, ctx.rng.choices((0, 1, 2), weights=(72, 23, 5))[0], bookings)
 
 
 def _pax_profiles(ctx: Ctx, person: Person) -> View:
@@ -267,3 +259,12 @@ def _sessions(ctx: Ctx, person: Person, count: int, bookings: list[str]) -> None
         for event in clickstream_session(ctx, _digital_view(ctx, person), session_id, day, bookings):
             ctx.emit("clickstream", day, event)
         ctx.claim(session_id, person, "clickstream")
+
+
+def _interactions(ctx: Ctx, person: Person, count: int, bookings: list[str]) -> None:
+    for _ in range(count):
+        session_id = uuid_like(ctx.rng)
+        day = ctx.clock.random_day(ctx.rng)
+        record = customer_service(ctx, _digital_view(ctx, person), session_id, day, bookings)
+        ctx.emit("customer_service_interaction", day, record)
+        ctx.claim(session_id, person, "customer_service_interaction")

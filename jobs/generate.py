@@ -2,7 +2,9 @@
 
 Writes ``<out>/<business_object>/<domain>/YYYY/MM/DD/part-NNNNN.jsonl`` for the seven business objects
 and ``<out>/_truth/<domain>/truth.csv`` (source traveller id -> real person). The same arguments always
-produce byte-identical files. Also runnable on its own: ``python -m jobs.generate --domain demo``.
+produce byte-identical files; files of the same name are overwritten, other files are left alone (use a
+fresh ``--out`` when changing ``--days`` or ``--start-date``). Also runnable on its own:
+``python -m jobs.generate --domain demo``.
 """
 
 from __future__ import annotations
