@@ -187,6 +187,9 @@ ANCILLARY_SERVICE_FIELDS = [
     "extended_data",
 ]
 
+# Fields of ancillary_service carried by the uniform item struct (the rest come from the passenger/booking).
+_ANCILLARY_ITEM_FIELDS = set(ANCILLARY_SERVICE_FIELDS) - {"traveller_id", "last_updated_by"}
+
 # Single-line-checked strings (spec 2.4) of the booking, each segment and each ancillary item.
 _BOOKING_STRINGS = [
     "id",
@@ -339,7 +342,6 @@ def _air_loyalty_records(pax_df: DataFrame) -> DataFrame:
 
 def _ancillary_item(kind: str, item: Column, booking_id: Column) -> Column:
     """One item of any kind as a struct of every ancillary_service field (null where the kind lacks it)."""
-
     null_str, null_num, null_bool = F.lit(None).cast("string"), F.lit(None).cast("double"), F.lit(None).cast("boolean")
     is_bag = kind == "baggage"
     dims = item["dimentions"] if is_bag else None
@@ -394,6 +396,7 @@ def _ancillary_items(data: Column) -> Column:
 
 
 def _ancillary_records(pax_df: DataFrame) -> DataFrame:
+    """Items of every kind for the booker; baggage/seat/change items also for the passenger at ``paxIndex``."""
     pax_index = F.col("pax_index").cast("double")
     kept = F.filter(
         _ancillary_items(F.col("data")),
@@ -401,7 +404,6 @@ def _ancillary_records(pax_df: DataFrame) -> DataFrame:
             F.col("is_booker") | (a["ancillary_type"].isin(*_PER_PASSENGER_KINDS) & (a["pax_index"] == pax_index))
         ),
     )
-
     return explode_records(
         pax_df,
         kept,
@@ -411,10 +413,6 @@ def _ancillary_records(pax_df: DataFrame) -> DataFrame:
         fields=ANCILLARY_SERVICE_FIELDS,
         **_owner_meta(),
     )
-
-
-# Fields of ancillary_service carried by the uniform item struct (the rest come from the passenger/booking).
-_ANCILLARY_ITEM_FIELDS = set(ANCILLARY_SERVICE_FIELDS) - {"traveller_id", "last_updated_by"}
 
 
 def _alternate_id_records(pax_df: DataFrame) -> DataFrame:
