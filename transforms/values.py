@@ -195,6 +195,7 @@ def last_updated_partition(col: Column) -> Column:
 
 # ---------------------------------------------------------------- extended data
 
+
 def base64_text(col: Column) -> Column:
     """base64 of the UTF-8 bytes of ``col`` on one line.
 
@@ -202,7 +203,6 @@ def base64_text(col: Column) -> Column:
     ``spark.sql.chunkBase64String.enabled``); upstream writes one unbroken string.
     """
     return F.regexp_replace(F.base64(F.encode(col, "UTF-8")), r"[\r\n]", "")
-
 
 
 def extended_data(col: Column) -> Column:
