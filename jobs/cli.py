@@ -13,6 +13,9 @@ COMMANDS = {
     "ingest": ("jobs.ingest", "ingest new landing files into the ACCP Delta tables"),
     "summary": ("jobs.summary", "print row counts of a domain's tables and its last runs"),
     "doctor": ("jobs.doctor", "check Spark, Delta and storage with a tiny write and read"),
+    "resolve": ("jobs.resolve", "resolve traveller ids into unified profiles (rules, components, stable ids)"),
+    "merge": ("jobs.merge", "manually merge one profile into another"),
+    "unmerge": ("jobs.unmerge", "undo a manual or automatic merge of a profile"),
 }
 
 
