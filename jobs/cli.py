@@ -16,6 +16,10 @@ COMMANDS = {
     "resolve": ("jobs.resolve", "resolve traveller ids into unified profiles (rules, components, stable ids)"),
     "merge": ("jobs.merge", "manually merge one profile into another"),
     "unmerge": ("jobs.unmerge", "undo a manual or automatic merge of a profile"),
+    "gold": ("jobs.gold", "rebuild the touched profiles of the traveller 360 table gold/traveller"),
+    "publish": ("jobs.publish", "register the Delta tables in the Glue Data Catalog; print Athena/Trino DDL"),
+    "search": ("jobs.search", "find unified profiles by last name, email, phone or id"),
+    "show": ("jobs.search", "print one profile with its ACCP objects and merge history"),
 }
 
 
