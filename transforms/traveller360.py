@@ -340,7 +340,7 @@ def touched_profiles(
     )
     if mapping_since is None:
         return mapping.select(*PROFILE_KEY).union(merged).distinct()
-    moved = mapping.where(F.col("updated_at") >= F.lit(mapping_since)).select("domain", "traveller_id")
+    moved = mapping.where(F.col("updated_at") > F.lit(mapping_since)).select("domain", "traveller_id")
     changed = changed_travellers.select("domain", "traveller_id").union(moved)
     current = mapping.join(changed, ["domain", "traveller_id"], "left_semi").select(*PROFILE_KEY)
     before = (
