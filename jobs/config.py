@@ -115,3 +115,8 @@ def load_settings(env: str = "local", overrides: dict[str, Any] | None = None) -
         if value is not None:
             set_dotted(settings, key, value)
     return Settings(env=env, raw=settings)
+
+
+def load_identity_conf(settings: Settings) -> dict:
+    """Identity-resolution settings: ``conf/rules.yaml`` overlaid by an ``identity:`` section of settings."""
+    return deep_merge(_read_yaml("rules.yaml").get("identity", {}), settings.get("identity", {}) or {})
