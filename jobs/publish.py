@@ -1,0 +1,239 @@
+"""Publish the Delta tables to the AWS Glue Data Catalog for Athena (engine v3) and Trino.
+
+    upt publish --domain demo [--catalog glue|none] [--database NAME]
+
+Registers the database and every Delta table found (gold/traveller, accp/<type>, identity/<name>)
+as Glue tables Athena reads natively (``table_type=DELTA``, ``spark.sql.sources.provider=delta``,
+the location, columns from the Delta schema, partition key ``domain``); an existing table is
+updated, so reruns converge. Prints Trino ``register_table`` calls and Athena DDL either way.
+
+Readers without deletion-vector or column-mapping support (Athena, Trino's older connectors,
+delta-rs) must keep reading the tables, so ``delta.enableDeletionVectors=false`` is set where it is
+missing and each table's reader protocol is checked with ``deltalake``; a table that needs more
+fails the command loudly. No Spark session: deltalake reads the logs, boto3 talks to Glue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from jobs.config import Settings, is_remote, load_settings
+
+ACCP_TYPES = (
+    "air_booking",
+    "air_loyalty",
+    "alternate_profile_id",
+    "ancillary_service",
+    "clickstream",
+    "customer_service_interaction",
+    "email_history",
+    "guest_profile",
+    "hotel_booking",
+    "hotel_loyalty",
+    "hotel_stay_revenue_items",
+    "loyalty_transaction",
+    "pax_profile",
+    "phone_history",
+)
+IDENTITY_TABLES = ("traveller_profiles", "profiles", "profile_merges", "merge_requests")
+# Reader features that Athena engine v3 and Trino's delta connector cannot rely on.
+UNSUPPORTED_FEATURES = {"deletionVectors", "columnMapping"}
+PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+PARQUET_INPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+PARQUET_OUTPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+
+
+class PublishError(RuntimeError):
+    """A table cannot be published for engines without deletion-vector/column-mapping support."""
+
+
+def candidate_tables(settings: Settings) -> dict[str, tuple[str, str]]:
+    """Catalog table name -> (layer, table) for every table publish knows about."""
+    tables = {"traveller": ("gold", "traveller")}
+    tables.update({f"accp_{t}": ("accp", t) for t in ACCP_TYPES})
+    tables.update({f"identity_{t}": ("identity", t) for t in IDENTITY_TABLES})
+    return tables
+
+
+def storage_options(settings: Settings) -> dict[str, str]:
+    """delta-rs options for s3:// warehouses (a custom endpoint such as moto in tests)."""
+    options: dict[str, str] = {}
+    endpoint = settings.get("s3.endpoint")
+    if endpoint:
+        options.update({"AWS_ENDPOINT_URL": endpoint, "AWS_ALLOW_HTTP": str(endpoint.startswith("http:")).lower()})
+    region = settings.get("s3.region")
+    if region:
+        options["AWS_REGION"] = region
+    return options
+
+
+def table_uri(path: str) -> str:
+    """The location engines use: s3a:// (Hadoop) becomes s3://; local paths stay absolute paths."""
+    return "s3://" + path[len("s3a://") :] if path.startswith("s3a://") else path
+
+
+def check_readable(name: str, table) -> dict:
+    """Fail unless the table's protocol is readable without deletion vectors and column mapping."""
+    protocol = table.protocol()
+    config = table.metadata().configuration
+    features = set(protocol.reader_features or [])
+    problems = []
+    if protocol.min_reader_version > 3 or (protocol.min_reader_version == 3 and features & UNSUPPORTED_FEATURES):
+        problems.append(f"reader features {sorted(features)}")
+    if config.get("delta.columnMapping.mode", "none") != "none" or "columnMapping" in features:
+        problems.append(f"column mapping (mode {config.get('delta.columnMapping.mode', 'none')})")
+    if config.get("delta.enableDeletionVectors", "false") == "true" or "deletionVectors" in features:
+        problems.append("deletion vectors")
+    if problems:
+        raise PublishError(
+            f"table {name} is not readable by Athena/Trino without {', '.join(problems)} "
+            f"(minReaderVersion {protocol.min_reader_version}); rewrite it without those features"
+        )
+    return {"min_reader_version": protocol.min_reader_version, "min_writer_version": protocol.min_writer_version}
+
+
+def glue_columns(table) -> tuple[list[dict], list[dict]]:
+    """(columns, partition keys) in Glue/Hive types, from the Delta schema."""
+    from pyspark.sql.types import StructType  # pure Python: no session is started
+
+    schema = StructType.fromJson(json.loads(table.schema().to_json()))
+    partitions = table.metadata().partition_columns
+    columns = [{"Name": f.name, "Type": f.dataType.simpleString()} for f in schema.fields if f.name not in partitions]
+    keys = [{"Name": f.name, "Type": f.dataType.simpleString()} for f in schema.fields if f.name in partitions]
+    return columns, keys
+
+
+def table_input(name: str, location: str, table) -> dict:
+    columns, keys = glue_columns(table)
+    return {
+        "Name": name,
+        "TableType": "EXTERNAL_TABLE",
+        "Parameters": {
+            "table_type": "DELTA",
+            "spark.sql.sources.provider": "delta",
+            "EXTERNAL": "TRUE",
+            "classification": "delta",
+        },
+        "StorageDescriptor": {
+            "Columns": columns,
+            "Location": location,
+            "InputFormat": PARQUET_INPUT,
+            "OutputFormat": PARQUET_OUTPUT,
+            "SerdeInfo": {"SerializationLibrary": PARQUET_SERDE, "Parameters": {"path": location}},
+        },
+        "PartitionKeys": keys,
+    }
+
+
+def athena_ddl(database: str, name: str, location: str) -> str:
+    return f"CREATE EXTERNAL TABLE `{database}`.`{name}` LOCATION '{location}' TBLPROPERTIES ('table_type'='DELTA');"
+
+
+def trino_call(catalog: str, database: str, name: str, location: str) -> str:
+    return (
+        f"CALL {catalog}.system.register_table(schema_name => '{database}', table_name => '{name}', "
+        f"table_location => '{location}');"
+    )
+
+
+def glue_client(settings: Settings):
+    import boto3
+
+    endpoint = settings.get("catalog.endpoint") or settings.get("s3.endpoint")
+    return boto3.client("glue", endpoint_url=endpoint or None, region_name=settings.get("catalog.region") or None)
+
+
+def register(glue, database: str, table: dict) -> str:
+    """Create or update one Glue table; returns "created" or "updated"."""
+    try:
+        glue.create_table(DatabaseName=database, TableInput=table)
+        return "created"
+    except glue.exceptions.AlreadyExistsException:
+        glue.update_table(DatabaseName=database, TableInput=table)
+        return "updated"
+
+
+def ensure_database(glue, database: str) -> None:
+    try:
+        glue.get_database(Name=database)
+    except glue.exceptions.EntityNotFoundException:
+        glue.create_database(
+            DatabaseInput={
+                "Name": database,
+                "Description": "upt-lakehouse Delta tables (traveller 360, ACCP, identity)",
+            }
+        )
+
+
+def publish(
+    settings: Settings,
+    domain: str,
+    catalog: str = "glue",
+    database: str | None = None,
+    out: Callable[[str], None] = print,
+) -> dict:
+    """Check, fix properties of, and register every existing table; returns what was done."""
+    from deltalake import DeltaTable
+
+    database = database or settings.get("catalog.database", "upt_lakehouse")
+    trino = settings.get("catalog.trino_catalog", "delta")
+    options = storage_options(settings) if is_remote(settings.warehouse) else None
+    found = {}
+    for name, (layer, table) in candidate_tables(settings).items():
+        path = settings.table_path(layer, table)
+        uri = path.replace("s3a://", "s3://")
+        if DeltaTable.is_deltatable(uri, storage_options=options):
+            found[name] = (uri, DeltaTable(uri, storage_options=options))
+    if "traveller" not in found:
+        raise PublishError(f"no gold/traveller table under {settings.warehouse}: run `upt resolve --domain {domain}`")
+    protocols = {}
+    for name, (_, table) in found.items():
+        protocols[name] = check_readable(name, table)
+    for _, table in found.values():
+        if table.metadata().configuration.get("delta.enableDeletionVectors") != "false":
+            table.alter.set_table_properties({"delta.enableDeletionVectors": "false"})
+    results = {}
+    glue = glue_client(settings) if catalog == "glue" else None
+    if glue is not None:
+        ensure_database(glue, database)
+    for name, (uri, table) in found.items():
+        location = table_uri(uri)
+        if glue is not None:
+            results[name] = register(glue, database, table_input(name, location, table))
+        out(athena_ddl(database, name, location))
+        out(trino_call(trino, database, name, location))
+    out(f"-- e.g. SELECT connectId, lastName FROM {database}.traveller WHERE domain = '{domain}' AND mergedIn IS NULL;")
+    return {
+        "database": database,
+        "catalog": catalog,
+        "tables": results or dict.fromkeys(found, "printed"),
+        "protocols": protocols,
+    }
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--domain", required=True)
+    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
+    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
+    parser.add_argument("--catalog", default="glue", choices=("glue", "none"), help="none: only print the DDL")
+    parser.add_argument("--database", help="Glue database (default: conf catalog.database)")
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.env, {"warehouse": args.warehouse})
+    try:
+        summary = publish(settings, args.domain, args.catalog, args.database)
+    except PublishError as exc:
+        print(f"publish failed: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(summary, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    from jobs.cli import run_job
+
+    sys.exit(run_job("jobs.publish"))
