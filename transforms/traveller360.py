@@ -312,6 +312,8 @@ def merged_profiles(merges: DataFrame, touched: DataFrame, mapping: DataFrame) -
     ``mergedIn`` is the target of the profile's latest merge (a later unmerge and re-merge moves it);
     null means the profile vanished without a merge (the job deletes its row).
     """
+    if "undone_at" in merges.columns:  # unmerges are recorded on the merge row and as reason "unmerge"
+        merges = merges.where(F.col("undone_at").isNull() & ~F.col("reason").eqNullSafe(F.lit("unmerge")))
     latest = merges.groupBy("domain", "from_profile_id").agg(
         F.max_by("to_profile_id", F.struct("merged_at", "run_id")).alias("mergedIn")
     )
