@@ -174,7 +174,9 @@ def _merge_changed(spark: SparkSession, source: DataFrame, path: str, key: tuple
     return count
 
 
-def resolve(spark: SparkSession, settings: Settings, domain: str, job: str = "resolve") -> dict:
+def resolve(
+    spark: SparkSession, settings: Settings, domain: str, job: str = "resolve", build_360: bool = True
+) -> dict:
     """One resolve run for ``domain``; returns the job_runs row it logged (plus summary extras)."""
     started = runs.utc_now()
     clock = time.monotonic()
@@ -287,7 +289,8 @@ def resolve(spark: SparkSession, settings: Settings, domain: str, job: str = "re
         written.update({f"junk_{k}": v for k, v in junk_counts.items()})
         written.update({"travellers": totals["t"], "profile_count": totals["p"], "rounds": rounds})
         extras = {"junk_values": junk_top}
-        written.update(build_gold(spark, settings, domain, run_id))
+        if build_360:
+            written.update(build_gold(spark, settings, domain, run_id))
     except Exception as exc:  # logged in job_runs, then re-raised for the orchestrator
         status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
         raise

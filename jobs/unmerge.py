@@ -1,0 +1,36 @@
+"""Undo a manual or automatic merge: ``upt unmerge --domain D --profile A`` (see jobs/merge.py)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from jobs.config import load_settings
+from jobs.merge import unmerge_profile
+from jobs.resolve import print_summary
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--domain", required=True)
+    parser.add_argument("--profile", required=True, help="absorbed profile id to restore")
+    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
+    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
+
+
+def run(args: argparse.Namespace) -> int:
+    from jobs.spark import build_spark
+
+    settings = load_settings(args.env, {"warehouse": args.warehouse})
+    spark = build_spark(settings, app_name=f"upt-unmerge-{args.domain}")
+    try:
+        print_summary(unmerge_profile(spark, settings, args.domain, args.profile))
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    from jobs.cli import run_job
+
+    sys.exit(run_job("jobs.unmerge"))
