@@ -37,7 +37,9 @@ def _members(spark: SparkSession, settings: Settings, domain: str, profile_id: s
     return read_identity(spark, settings, "traveller_profiles", domain).where(F.col("profile_id") == profile_id)
 
 
-def merge_profiles(spark: SparkSession, settings: Settings, domain: str, profile_id: str, into: str) -> dict:
+def merge_profiles(
+    spark: SparkSession, settings: Settings, domain: str, profile_id: str, into: str, build_360: bool = True
+) -> dict:
     """Link profile ``profile_id`` into ``into`` for good, then resolve."""
     ensure_identity_tables(spark, settings)
     if profile_id == into:
@@ -70,10 +72,12 @@ def merge_profiles(spark: SparkSession, settings: Settings, domain: str, profile
         travellers.select("traveller_id").distinct().alias("s"),
         f"t.domain = '{domain}' AND t.traveller_id = s.traveller_id",
     ).whenMatchedDelete().execute()
-    return resolve(spark, settings, domain, job="merge")
+    return resolve(spark, settings, domain, job="merge", build_360=build_360)
 
 
-def unmerge_profile(spark: SparkSession, settings: Settings, domain: str, profile_id: str) -> dict:
+def unmerge_profile(
+    spark: SparkSession, settings: Settings, domain: str, profile_id: str, build_360: bool = True
+) -> dict:
     """Give profile ``profile_id`` its travellers back from the profile that absorbed it, then resolve."""
     ensure_identity_tables(spark, settings)
     merges = read_identity(spark, settings, "profile_merges", domain)
@@ -142,7 +146,7 @@ def unmerge_profile(spark: SparkSession, settings: Settings, domain: str, profil
     spark.createDataFrame([record], it.PROFILE_MERGES).write.format("delta").mode("append").save(
         it.path(settings, "profile_merges")
     )
-    return resolve(spark, settings, domain, job="unmerge")
+    return resolve(spark, settings, domain, job="unmerge", build_360=build_360)
 
 
 def run(args: argparse.Namespace) -> int:
