@@ -129,11 +129,11 @@ def _session(args: argparse.Namespace):
 
 
 def search(args: argparse.Namespace) -> int:
-    condition = search_condition(args)
-    if condition is None:
+    if not any((args.last_name, args.email, args.phone, args.traveller_id, args.profile_id)):
         print("give at least one of --last-name, --email, --phone, --traveller-id, --profile-id", file=sys.stderr)
         return 2
-    spark, settings = _session(args)
+    spark, settings = _session(args)  # before any Column is built: a fresh process has no session yet
+    condition = search_condition(args)
     gold = _gold(spark, settings, args.domain)
     if gold is None:
         print(f"no gold/traveller table under {settings.warehouse}", file=sys.stderr)
