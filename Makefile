@@ -7,7 +7,7 @@ DEMO := .demo
 N ?= 200000
 TRAVELERS ?= 300
 
-.PHONY: setup demo test lint format bench bench-ingest conformance clean
+.PHONY: setup demo test lint format bench bench-ingest eval-rules conformance clean
 
 $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: bench-ingest
 
 bench-ingest: $(STAMP)
 	$(BIN)/python -m benchmarks.ingest --travelers $(N)
+
+# Rule-step precision/recall of upt resolve on generated data (default 10,000 travellers).
+eval-rules: $(STAMP)
+	$(BIN)/python -m benchmarks.eval_rules --travellers $(or $(N),10000)
 
 # Field-by-field check against upstream UPT samples (needs ../shared, which a user's clone lacks).
 conformance: $(STAMP)
