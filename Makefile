@@ -40,9 +40,9 @@ bench: bench-ingest
 bench-ingest: $(STAMP)
 	$(BIN)/python -m benchmarks.ingest --travelers $(N)
 
-# Rule-step precision/recall of upt resolve on generated data (default 10,000 travellers).
+# Rule-step precision/recall of upt resolve on generated data (EVAL_N travellers, default 10,000).
 eval-rules: $(STAMP)
-	$(BIN)/python -m benchmarks.eval_rules --travellers $(or $(N),10000)
+	$(BIN)/python -m benchmarks.eval_rules --travellers $(or $(EVAL_N),10000)
 
 # Field-by-field check against upstream UPT samples (needs ../shared, which a user's clone lacks).
 conformance: $(STAMP)
