@@ -20,17 +20,22 @@ def table_exists(spark: SparkSession, path: str) -> bool:
 
 def ensure_table(
     spark: SparkSession, path: str, schema: StructType, partition_by: tuple[str, ...] = ("domain",)
-) -> None:
-    """Create an empty Delta table at ``path`` unless one exists; add columns the schema gained."""
+) -> tuple[StructType, bool]:
+    """Create an empty Delta table at ``path`` unless one exists; add columns the schema gained.
+
+    Returns the table's schema and whether this call created it (so the caller knows it is empty).
+    """
     if not table_exists(spark, path):
         spark.createDataFrame([], schema).write.format("delta").partitionBy(*partition_by).mode("ignore").save(path)
-        return
-    existing = {f.name for f in spark.read.format("delta").load(path).schema.fields}
-    missing = [f for f in schema.fields if f.name not in existing]
-    if missing:
-        spark.createDataFrame(
-            [], StructType(missing + [f for f in schema.fields if f.name in partition_by])
-        ).write.format("delta").mode("append").option("mergeSchema", "true").save(path)
+        return schema, True
+    current = spark.read.format("delta").load(path).schema
+    missing = [f for f in schema.fields if f.name not in set(current.fieldNames())]
+    if not missing:
+        return current, False
+    spark.createDataFrame([], StructType(missing + [f for f in schema.fields if f.name in partition_by])).write.format(
+        "delta"
+    ).mode("append").option("mergeSchema", "true").save(path)
+    return StructType(current.fields + missing), False
 
 
 def align(df: DataFrame, schema: StructType, keep: tuple[str, ...] = ()) -> DataFrame:
@@ -55,15 +60,21 @@ def merge_records(
     domain: str,
     object_type: str,
     stored_columns: list[str],
+    target_is_new: bool = False,
 ) -> dict:
     """Upsert ACCP records: newer ``last_updated`` wins; ties go to the later source line.
 
     ``source`` also carries ``ingest_mode`` and ``partial_fields``: a ``partial`` row overwrites only
     the listed ``<object_type>.<field>`` columns (or all with ``<object_type>.*``) of an existing row.
     Equal timestamps with equal content change nothing, so replays leave the table as it is.
+    A table created by this very batch is empty, so its rows are appended without the MERGE join.
     """
     order = [F.col("last_updated_ts").desc(), F.col("source_file").desc(), F.col("line_number").desc()]
     source = latest_per_key(source, RECORD_KEY, order)
+    if target_is_new:
+        before = latest_version(spark, path)
+        source.select(*stored_columns).write.format("delta").mode("append").save(path)
+        return {"numTargetRowsInserted": operation_metrics_since(spark, path, before).get("numOutputRows", 0)}
     key_match = " AND ".join([f"t.domain = '{domain}'"] + [f"t.{k} <=> s.{k}" for k in RECORD_KEY])
     newer = (
         "s.last_updated_ts > t.last_updated_ts OR (s.last_updated_ts = t.last_updated_ts "
@@ -85,6 +96,7 @@ def merge_records(
         for c in stored_columns
         if c not in fixed
     }
+    before = latest_version(spark, path)
     (
         DeltaTable.forPath(spark, path)
         .alias("t")
@@ -94,17 +106,43 @@ def merge_records(
         .whenNotMatchedInsert(values=all_set)
         .execute()
     )
-    return last_operation_metrics(spark, path)
+    return operation_metrics_since(spark, path, before)
 
 
 def insert_new(spark: SparkSession, source: DataFrame, path: str, key: tuple[str, ...], domain: str) -> dict:
     """Insert rows whose key is not in the table yet (error rows, merge requests, envelope uids)."""
     condition = " AND ".join([f"t.domain = '{domain}'"] + [f"t.{k} <=> s.{k}" for k in key])
     source = source.dropDuplicates(list(key))
+    before = latest_version(spark, path)
     DeltaTable.forPath(spark, path).alias("t").merge(source.alias("s"), condition).whenNotMatchedInsertAll().execute()
-    return last_operation_metrics(spark, path)
+    return operation_metrics_since(spark, path, before)
+
+
+def latest_version(spark: SparkSession, path: str) -> int:
+    """Newest commit number, from a listing of ``_delta_log`` (no Spark job)."""
+    jvm = spark.sparkContext._jvm
+    log_dir = jvm.org.apache.hadoop.fs.Path(f"{path.rstrip('/')}/_delta_log")
+    fs = log_dir.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if not fs.exists(log_dir):
+        return -1
+    names = [status.getPath().getName() for status in fs.listStatus(log_dir)]
+    versions = [int(n[:-5]) for n in names if n.endswith(".json") and n[:-5].isdigit()]
+    return max(versions, default=-1)
+
+
+def operation_metrics_since(spark: SparkSession, path: str, before: int) -> dict:
+    """Metrics of the commit made after version ``before``; empty when nothing was committed.
+
+    A MERGE that changes nothing may not commit, so "the last commit" could be an older one.
+    """
+    if latest_version(spark, path) == before:
+        return {}
+    row = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first()
+    return dict(row["operationMetrics"] or {}) if row and row["version"] > before else {}
 
 
 def last_operation_metrics(spark: SparkSession, path: str) -> dict:
+    """Metrics of the newest commit (callers that know the version before should prefer
+    ``operation_metrics_since``: a MERGE that changes nothing may not commit at all)."""
     row = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first()
     return dict(row["operationMetrics"] or {}) if row else {}

@@ -3,9 +3,10 @@
     spark-submit jobs/ingest.py --domain demo --env emr
     upt ingest --domain demo [--landing PATH] [--warehouse PATH] [--objects a,b] [--from-date YYYY/MM/DD]
 
-Each business object's folder is a Structured Streaming file source run with
-``Trigger.AvailableNow`` and its own checkpoint, so a run reads only files no earlier run
-committed, and a crash is followed by a replay of the uncommitted batch (whose writes are MERGEs).
+Each business object's folder is a Structured Streaming file source; the sources of one domain run
+as one query with ``Trigger.AvailableNow`` and a checkpoint per domain (and set of objects) that
+keeps each source's offsets, so a run reads only files no earlier run committed, and a crash is
+followed by a replay of the uncommitted batch (whose writes are MERGEs).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import json
 import logging
 import sys
 import time
+from functools import reduce
 
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from jobs import runs
 from jobs.config import Settings, load_settings
-from jobs.ingest_batch import BatchProcessor, RunCounters, accp_table_schemas, prepare_tables
+from jobs.ingest_batch import BatchProcessor, RunCounters, prepare_tables
 from transforms.registry import BUSINESS_OBJECTS
 
 log = logging.getLogger("upt.ingest")
@@ -35,54 +38,64 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from-date", help="ignore landing dates before YYYY/MM/DD (UPT's partitionStartDate)")
 
 
-def _path_exists(spark, path: str) -> bool:
-    jvm = spark.sparkContext._jvm
-    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
-    return hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(hadoop_path)
+def objects_key(objects: tuple[str, ...]) -> str:
+    """Name of the checkpoint for a set of objects: ``all``, or the sorted names joined by ``+``."""
+    return "all" if set(objects) == set(BUSINESS_OBJECTS) else "+".join(sorted(objects))
 
 
-def checkpoint_path(settings: Settings, domain: str, business_object: str) -> str:
+def checkpoint_path(settings: Settings, domain: str, objects: tuple[str, ...]) -> str:
     root = settings.get("ingest.checkpoints", "_checkpoints")
-    return f"{settings.warehouse.rstrip('/')}/{root}/ingest/{domain}/{business_object}"
+    return f"{settings.warehouse.rstrip('/')}/{root}/ingest/{domain}/{objects_key(objects)}"
+
+
+def landing_files(spark, settings: Settings, domain: str, objects: tuple[str, ...]) -> DataFrame:
+    """One streaming source per business object, unioned: whole files with their folder's object.
+
+    Each source is a glob (``<root>/<domain>/*``), so an object whose folder does not exist yet is
+    simply empty instead of failing the run, and the set of sources stays fixed for the checkpoint.
+    """
+    sources = [
+        spark.readStream.format("text")
+        .option("wholetext", "true")
+        .option("recursiveFileLookup", "true")
+        .option("pathGlobFilter", "*.jsonl")
+        .load(f"{settings.landing_root(business_object).rstrip('/')}/{domain}/*")
+        .select(
+            F.col("_metadata.file_path").alias("source_file"),
+            F.lit(business_object).alias("folder_object"),
+            "value",
+        )
+        for business_object in objects
+    ]
+    return reduce(DataFrame.unionByName, sources)
 
 
 def ingest(
     spark, settings: Settings, domain: str, objects: tuple[str, ...] = BUSINESS_OBJECTS, from_date: str | None = None
 ) -> dict:
-    """Run one incremental ingest for ``domain``; returns the job_runs row it logged."""
+    """Run one incremental ingest for ``domain``; returns the job_runs row it logged.
+
+    One streaming query per domain and set of objects: each trigger hands every new file of every
+    object to one batch, so each ACCP table gets one MERGE per batch, not one per object.
+    """
     started = runs.utc_now()
     clock = time.monotonic()
     run_id = runs.new_run_id("ingest", started)
     counters = RunCounters()
-    schemas = accp_table_schemas(spark, BUSINESS_OBJECTS)
     status, error = "succeeded", None
     normalized_from = from_date.replace("/", "-") if from_date else None
     try:
-        prepare_tables(spark, settings, schemas)
-        for business_object in objects:
-            source = f"{settings.landing_root(business_object).rstrip('/')}/{domain}"
-            if not _path_exists(spark, source):
-                log.info("no landing folder %s", source)
-                continue
-            files = (
-                spark.readStream.format("text")
-                .option("wholetext", "true")
-                .option("recursiveFileLookup", "true")
-                .option("pathGlobFilter", "*.jsonl")
-                .load(source)
-                .select(F.col("_metadata.file_path").alias("source_file"), "value")
-            )
-            processor = BatchProcessor(
-                spark, settings, domain, business_object, run_id, started, schemas, counters, normalized_from
-            )
-            query = (
-                files.writeStream.foreachBatch(processor)
-                .option("checkpointLocation", checkpoint_path(settings, domain, business_object))
-                .trigger(availableNow=True)
-                .queryName(f"ingest-{domain}-{business_object}")
-                .start()
-            )
-            query.awaitTermination()
+        prepare_tables(spark, settings)
+        processor = BatchProcessor(spark, settings, domain, run_id, started, counters, normalized_from)
+        query = (
+            landing_files(spark, settings, domain, objects)
+            .writeStream.foreachBatch(processor)
+            .option("checkpointLocation", checkpoint_path(settings, domain, objects))
+            .trigger(availableNow=True)
+            .queryName(f"ingest-{domain}")
+            .start()
+        )
+        query.awaitTermination()
     except Exception as exc:  # logged in job_runs, then re-raised for the orchestrator
         status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
         raise

@@ -6,14 +6,16 @@ so a batch replayed after a crash (Spark re-runs the last uncommitted batch) cha
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import ArrayType, StringType, StructType
+from pyspark.sql.types import StructType
 
 from jobs import delta_io, tables
 from jobs.config import Settings
@@ -29,6 +31,7 @@ STORED_LINEAGE = ("domain", "run_id", "source_file", "line_number", "ingested_at
 NOT_HASHED = set(STORED_LINEAGE) | {"tx_id", "ingest_mode", "partial_fields", "record_hash"}
 PROFILE_TYPES = {"pax_profile": "pax_profile", "guest_profile": "guest_profile"}
 VALIDATION = "validation"
+LINES_PER_PARTITION = 100_000
 
 
 @dataclass
@@ -50,49 +53,6 @@ class RunCounters:
         target[key] = target.get(key, 0) + int(value)
 
 
-def empty_input(spark: SparkSession, business_object: str) -> DataFrame:
-    """A zero-row frame shaped like a transform's input (used to learn output schemas)."""
-    from transforms.schemas import SCHEMAS
-
-    schema = (
-        StructType()
-        .add("data", SCHEMAS[business_object])
-        .add("domain", "string")
-        .add("run_id", "string")
-        .add("source_file", "string")
-        .add("line_number", "long")
-        .add("ingested_at", "timestamp")
-        .add("ingest_mode", "string")
-        .add("partial_fields", ArrayType(StringType()))
-        .add(FALLBACK_TS, "string")
-    )
-    return spark.createDataFrame([], schema)
-
-
-def accp_table_schemas(spark: SparkSession, business_objects: tuple[str, ...]) -> dict[str, StructType]:
-    """Stored schema of each ACCP table: the union of every producer's columns, plus record_hash.
-
-    Derived from the transforms themselves on empty input, so a table has one fixed schema no
-    matter which objects a batch happens to contain.
-    """
-    columns: dict[str, dict[str, object]] = {}
-    for business_object in business_objects:
-        for object_type, records in (
-            transform_module(business_object).to_accp(empty_input(spark, business_object)).items()
-        ):
-            target = columns.setdefault(object_type, {})
-            for f in records.schema.fields:
-                if f.name not in ("ingest_mode", "partial_fields"):
-                    target.setdefault(f.name, f.dataType)
-    result = {}
-    for object_type, fields in columns.items():
-        schema = StructType()
-        for name, data_type in fields.items():
-            schema = schema.add(name, data_type)
-        result[object_type] = schema.add("record_hash", "string")
-    return result
-
-
 def own_tables(settings: Settings) -> dict[str, StructType]:
     """The ingest job's non-ACCP tables by path."""
     return {
@@ -102,10 +62,8 @@ def own_tables(settings: Settings) -> dict[str, StructType]:
     }
 
 
-def prepare_tables(spark: SparkSession, settings: Settings, schemas: dict[str, StructType]) -> None:
-    """Create every table the ingest writes, once per run, so batches only MERGE."""
-    for object_type, schema in schemas.items():
-        delta_io.ensure_table(spark, settings.table_path("accp", object_type), schema)
+def prepare_tables(spark: SparkSession, settings: Settings) -> None:
+    """Create the ingest's own tables once per run (ACCP tables are created by their first batch)."""
     for path, schema in own_tables(settings).items():
         delta_io.ensure_table(spark, path, schema)
 
@@ -122,20 +80,16 @@ class BatchProcessor:
         spark: SparkSession,
         settings: Settings,
         domain: str,
-        folder_object: str,
         run_id: str,
         started_at: datetime,
-        schemas: dict[str, StructType],
         counters: RunCounters,
         from_date: str | None = None,
     ) -> None:
         self.spark = spark
         self.settings = settings
         self.domain = domain
-        self.folder_object = folder_object
         self.run_id = run_id
         self.started_at = started_at
-        self.schemas = schemas
         self.counters = counters
         self.from_date = from_date
         self.max_extended_data = int(settings.get("ingest.max_extended_data", 5000))
@@ -146,11 +100,12 @@ class BatchProcessor:
 
     # ------------------------------------------------------------------ the batch
     def __call__(self, files_df: DataFrame, batch_id: int) -> None:
+        clock = time.monotonic()
         lines = line_rules.split_file_lines(files_df)
         if self.from_date:
             lines = lines.where(F.coalesce(line_rules.path_date(F.col("source_file")), F.lit("9999")) >= self.from_date)
         classified = (
-            line_rules.classify_lines(lines, self.folder_object, self.domain)
+            line_rules.classify_lines(lines, self.domain)
             .withColumn("fallback_ts", self._fallback_ts())
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
@@ -160,6 +115,18 @@ class BatchProcessor:
         finally:
             for frame in cached:
                 frame.unpersist()
+        log.info(
+            json.dumps(
+                {
+                    "event": "batch_done",
+                    "domain": self.domain,
+                    "run_id": self.run_id,
+                    "batch_id": batch_id,
+                    "seconds": round(time.monotonic() - clock, 1),
+                    "lines_read": self.counters.lines_read,
+                }
+            )
+        )
 
     def _fallback_ts(self) -> Column:
         """Envelope time, else midnight of the landing date, else the run's start: never the wall clock."""
@@ -199,17 +166,39 @@ class BatchProcessor:
             self._write_errors(line_errors)
 
         good_rows = [row for row in summary if row["error_type"] is None]
+        # Whole-file reading gives one partition per file; many small files would mean many tiny
+        # tasks for every table below, so the good lines are coalesced to a size-based count.
+        accepted_lines = sum(row["n"] for row in good_rows)
+        partitions = max(self.spark.sparkContext.defaultParallelism, -(-accepted_lines // LINES_PER_PARTITION))
         good = classified.where(F.col("error_type").isNull())
+        if good.rdd.getNumPartitions() > partitions:
+            good = good.coalesce(partitions)
         with_uids = sum(row["with_uid"] or 0 for row in good_rows) > 0
         if with_uids:
             good = self._drop_duplicate_envelopes(good).persist(StorageLevel.MEMORY_AND_DISK)
             cached.append(good)
         records: dict[str, list[DataFrame]] = {}
         for business_object in sorted({row["object_type"] for row in good_rows}):
+            clock = time.monotonic()
             rows = good.where(F.col("object_type") == business_object)
             self._process_object(rows, business_object, records, cached)
+            log.info(
+                json.dumps(
+                    {
+                        "event": "object_checked",
+                        "object": business_object,
+                        "seconds": round(time.monotonic() - clock, 1),
+                    }
+                )
+            )
         for object_type, frames in sorted(records.items()):
+            clock = time.monotonic()
             self._write_records(object_type, frames)
+            log.info(
+                json.dumps(
+                    {"event": "table_merged", "table": object_type, "seconds": round(time.monotonic() - clock, 1)}
+                )
+            )
         if with_uids:
             self._remember_envelopes(good)
 
@@ -309,11 +298,16 @@ class BatchProcessor:
         )
 
     def _write_records(self, object_type: str, frames: list[DataFrame]) -> None:
-        schema = self.schemas[object_type]
         source = frames[0]
         for frame in frames[1:]:
             source = source.unionByName(frame, allowMissingColumns=True)
-        hashed = [F.col(f.name) for f in schema.fields if f.name not in NOT_HASHED and f.name in source.columns]
+        # The table holds the union of every producer's columns: created by the first batch that
+        # has the type, widened when a producer with more columns shows up.
+        path = self.path("accp", object_type)
+        produced = StructType([f for f in source.schema.fields if f.name not in ("ingest_mode", "partial_fields")])
+        schema, created = delta_io.ensure_table(self.spark, path, produced.add("record_hash", "string"))
+        # Hash what the record says, not what the table can hold, so widening a table keeps hashes.
+        hashed = [F.col(name) for name in sorted(source.columns) if name not in NOT_HASHED]
         source = source.withColumn("record_hash", F.sha2(F.to_json(F.struct(*hashed)), 256))
         # A partial row only acts through fields named "<object_type>.<field>"; with none it is dropped.
         applies = F.exists(
@@ -322,9 +316,8 @@ class BatchProcessor:
         )
         source = source.where((F.col("ingest_mode") != "partial") | applies)
         aligned = delta_io.align(source, schema, keep=("ingest_mode", "partial_fields"))
-        path = self.path("accp", object_type)
         metrics = delta_io.merge_records(
-            self.spark, aligned, path, self.domain, object_type, [f.name for f in schema.fields]
+            self.spark, aligned, path, self.domain, object_type, [f.name for f in schema.fields], created
         )
         written = int(metrics.get("numTargetRowsInserted", 0)) + int(metrics.get("numTargetRowsUpdated", 0))
         self.counters.add(self.counters.written, object_type, written)

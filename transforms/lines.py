@@ -44,7 +44,8 @@ NULL_ARRAY = "null_array"
 def split_file_lines(files_df: DataFrame) -> DataFrame:
     """One row per non-blank line of each whole-text file, with its 1-based line number.
 
-    Input columns: ``source_file`` and ``value`` (the file's text). Invalid UTF-8 shows up as
+    Input columns: ``source_file``, ``folder_object`` (the business object folder it was found in)
+    and ``value`` (the file's text). Invalid UTF-8 shows up as
     U+FFFD once Spark decodes the file, so a file whose bytes do not survive a UTF-8 round trip
     marks its lines that contain U+FFFD.
     """
@@ -52,11 +53,12 @@ def split_file_lines(files_df: DataFrame) -> DataFrame:
     lines = F.split(F.col("value"), "\n")
     return (
         files_df.withColumn("file_is_valid_utf8", round_trips)
-        .select("source_file", "file_is_valid_utf8", F.posexplode(lines).alias("pos", "line"))
+        .select("source_file", "folder_object", "file_is_valid_utf8", F.posexplode(lines).alias("pos", "line"))
         .withColumn("line", F.regexp_replace("line", "\r$", ""))
         .where(F.trim("line") != "")
         .select(
             "source_file",
+            "folder_object",
             (F.col("pos") + 1).cast("long").alias("line_number"),
             "line",
             (~F.col("file_is_valid_utf8") & F.col("line").contains(REPLACEMENT_CHAR)).alias("is_invalid_utf8"),
@@ -84,17 +86,17 @@ def _json_error(line: Column, keys: Column) -> Column:
     )
 
 
-def classify_lines(lines_df: DataFrame, folder_object: str, domain: str) -> DataFrame:
+def classify_lines(lines_df: DataFrame, domain: str) -> DataFrame:
     """Decide each line's business object, envelope settings and any line-level error.
 
     A line whose top level has both ``objectType`` and ``data`` is a Kinesis-wrapper envelope
     wherever it is found and its ``objectType`` decides the type; any other object is a bare
-    business object of the folder's type.
+    business object of its folder's type (``folder_object``).
     """
     keys = F.json_object_keys("line")
     is_envelope = F.coalesce(F.array_contains(keys, "objectType") & F.array_contains(keys, "data"), F.lit(False))
     envelope = F.when(is_envelope, F.from_json("line", ENVELOPE_SCHEMA))
-    object_type = F.when(is_envelope, F.lower(F.trim(F.col("envelope.objectType")))).otherwise(F.lit(folder_object))
+    object_type = F.when(is_envelope, F.lower(F.trim(F.col("envelope.objectType")))).otherwise(F.col("folder_object"))
     env_domain = nz(F.col("envelope.domain"))
     data_is_object = F.json_object_keys(F.col("envelope.data")).isNotNull()
     json_error = _json_error(F.col("line"), keys)

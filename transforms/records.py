@@ -37,13 +37,16 @@ def with_record_meta(df: DataFrame, object_type: str, model_version: Column, las
     rather than the wall clock, so a rerun writes the same value.
     """
     chosen = F.when(nz(last_updated) != "", last_updated).otherwise(F.col(FALLBACK_TS))
-    return (
-        df.withColumn("object_type", F.lit(object_type))
-        .withColumn("model_version", nz(model_version))
-        .withColumn("last_updated", chosen)
-        .withColumn("last_updated_ts", parse_timestamp(chosen))
-        .withColumn("last_updated_partition", last_updated_partition(chosen))
-        .withColumn("tx_id", F.col("run_id"))
+    # One withColumns call: each withColumn re-analyses the plan, which is costly for wide records.
+    return df.withColumns(
+        {
+            "object_type": F.lit(object_type),
+            "model_version": nz(model_version),
+            "last_updated": chosen,
+            "last_updated_ts": parse_timestamp(chosen),
+            "last_updated_partition": last_updated_partition(chosen),
+            "tx_id": F.col("run_id"),
+        }
     )
 
 
