@@ -22,7 +22,9 @@ demo: $(STAMP)
 	rm -rf $(DEMO)
 	$(BIN)/upt generate --domain demo --travelers $(TRAVELERS) --seed 7 --out $(DEMO)/landing
 	$(BIN)/upt ingest --domain demo --landing $(DEMO)/landing --warehouse $(DEMO)/warehouse
-	$(BIN)/python -m jobs.summary --domain demo --warehouse $(DEMO)/warehouse
+	$(BIN)/upt resolve --domain demo --warehouse $(DEMO)/warehouse
+	$(BIN)/upt publish --domain demo --warehouse $(DEMO)/warehouse --catalog none > $(DEMO)/publish-ddl.txt
+	$(BIN)/upt summary --domain demo --warehouse $(DEMO)/warehouse
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -21,23 +21,9 @@ import sys
 from collections.abc import Callable
 
 from jobs.config import Settings, is_remote, load_settings
+from transforms.registry import ACCP_OBJECT_TYPES
 
-ACCP_TYPES = (
-    "air_booking",
-    "air_loyalty",
-    "alternate_profile_id",
-    "ancillary_service",
-    "clickstream",
-    "customer_service_interaction",
-    "email_history",
-    "guest_profile",
-    "hotel_booking",
-    "hotel_loyalty",
-    "hotel_stay_revenue_items",
-    "loyalty_transaction",
-    "pax_profile",
-    "phone_history",
-)
+ACCP_TYPES = ACCP_OBJECT_TYPES
 IDENTITY_TABLES = ("traveller_profiles", "profiles", "profile_merges", "merge_requests")
 # Reader features that Athena engine v3 and Trino's delta connector cannot rely on.
 UNSUPPORTED_FEATURES = {"deletionVectors", "columnMapping"}

@@ -13,8 +13,8 @@ BUSINESS_OBJECTS = tuple(SCHEMAS)
 ACCP_OBJECT_TYPES = (
     "air_booking",
     "air_loyalty",
-    "ancillary_service",
     "alternate_profile_id",
+    "ancillary_service",
     "clickstream",
     "customer_service_interaction",
     "email_history",

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from transforms.registry import ACCP_OBJECT_TYPES
 from transforms.traveller_schema import (
     ADDRESS,
     ADDRESS_COLUMNS,
@@ -25,22 +26,7 @@ from transforms.traveller_schema import (
 
 PROFILE_KEY = ("domain", "profile_id")
 BOOKINGS_AND_PROFILES = ("air_booking", "hotel_booking", "pax_profile", "guest_profile")
-ALL_TYPES = (
-    "air_booking",
-    "air_loyalty",
-    "alternate_profile_id",
-    "ancillary_service",
-    "clickstream",
-    "customer_service_interaction",
-    "email_history",
-    "guest_profile",
-    "hotel_booking",
-    "hotel_loyalty",
-    "hotel_stay_revenue_items",
-    "loyalty_transaction",
-    "pax_profile",
-    "phone_history",
-)
+ALL_TYPES = ACCP_OBJECT_TYPES
 
 
 def _from(types: tuple[str, ...], column: str) -> dict[str, str]:
