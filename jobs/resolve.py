@@ -174,9 +174,7 @@ def _merge_changed(spark: SparkSession, source: DataFrame, path: str, key: tuple
     return count
 
 
-def resolve(
-    spark: SparkSession, settings: Settings, domain: str, job: str = "resolve", build_360: bool = True
-) -> dict:
+def resolve(spark: SparkSession, settings: Settings, domain: str, job: str = "resolve", build_360: bool = True) -> dict:
     """One resolve run for ``domain``; returns the job_runs row it logged (plus summary extras)."""
     started = runs.utc_now()
     clock = time.monotonic()
