@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import logging
 import sys
 
@@ -23,6 +24,27 @@ COMMANDS = {
 }
 
 
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line; a message that is itself JSON is embedded, not quoted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        try:
+            body = json.loads(message)
+        except ValueError:
+            body = None
+        entry = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name}
+        entry.update(body if isinstance(body, dict) else {"msg": message})
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLogFormatter())
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.getLogger("py4j").setLevel(logging.WARNING)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="upt", description="Traveller-identity lakehouse jobs (UPT on Delta Lake).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -34,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    logging.basicConfig(level=logging.INFO, format='{"level":"%(levelname)s","logger":"%(name)s","msg":"%(message)s"}')
+    configure_logging()
     if not argv or argv[0] not in COMMANDS:
         build_parser().parse_args(argv)  # prints help or the usage error and exits
         return 2
@@ -53,6 +75,7 @@ def run_job(module_name: str, argv: list[str] | None = None) -> int:
     Glue passes ``--JOB_NAME``, ``--JOB_RUN_ID`` and friends to every script; they are logged and
     ignored instead of failing the run.
     """
+    configure_logging()
     module = importlib.import_module(module_name)
     parser = argparse.ArgumentParser(prog=module_name.rsplit(".", 1)[-1], description=module.__doc__)
     module.add_arguments(parser)
