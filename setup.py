@@ -3,6 +3,7 @@
 pyspark and delta-spark live in the ``spark`` extra because EMR and Glue provide them;
 the local set-up (``make venv``) installs every extra.
 """
+
 from setuptools import find_packages, setup
 
 SPARK = ["pyspark==3.5.6", "delta-spark==3.3.2"]
@@ -25,7 +26,20 @@ setup(
     version="0.1.0",
     description="Unified traveller profiles on Delta Lake: ingest, ACCP transforms, identity resolution",
     python_requires=">=3.11,<3.12",
-    packages=find_packages(include=["jobs", "jobs.*", "transforms", "transforms.*", "matching", "matching.*", "conf", "datagen", "datagen.*", "benchmarks"]),
+    packages=find_packages(
+        include=[
+            "jobs",
+            "jobs.*",
+            "transforms",
+            "transforms.*",
+            "matching",
+            "matching.*",
+            "conf",
+            "datagen",
+            "datagen.*",
+            "benchmarks",
+        ]
+    ),
     package_data={"conf": ["*.yaml", "**/*.yaml", "**/*.json"]},
     include_package_data=True,
     install_requires=["pyyaml>=6", "boto3>=1.34"],

@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from jobs.config import load_settings
 from datagen import Options, generate
+from jobs.config import load_settings
 from jobs.ingest import ingest
 from jobs.spark import build_spark
 from transforms.schemas import SCHEMAS

@@ -56,7 +56,7 @@ def test_delta_merge_on_s3a_is_readable_by_delta_rs(spark, s3_endpoint, s3_bucke
         "AWS_S3_ALLOW_UNSAFE_RENAME": "true",
     }
     rows = RsTable(f"s3://{s3_bucket}/people", storage_options=storage).to_pandas()
-    assert sorted(zip(rows.traveller_id, rows.name)) == [("t1", "Ann"), ("t2", "Robert"), ("t3", "Cy")]
+    assert sorted(zip(rows.traveller_id, rows.name, strict=True)) == [("t1", "Ann"), ("t2", "Robert"), ("t3", "Cy")]
 
 
 def test_s3_scheme_is_served_by_s3a_locally(spark, s3_bucket):
