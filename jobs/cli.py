@@ -21,6 +21,9 @@ COMMANDS = {
     "publish": ("jobs.publish", "register the Delta tables in the Glue Data Catalog; print Athena/Trino DDL"),
     "search": ("jobs.search", "find unified profiles by last name, email, phone or id"),
     "show": ("jobs.search", "print one profile with its ACCP objects and merge history"),
+    "match": ("jobs.match", "weekly Splink matching of profiles (train, run, export to DynamoDB)"),
+    "matches": ("jobs.matches", "list probable duplicate profiles for review, best first"),
+    "evaluate": ("jobs.evaluate", "pairwise precision/recall/F1 of rules and matches against a truth file"),
 }
 
 

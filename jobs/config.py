@@ -120,3 +120,8 @@ def load_settings(env: str = "local", overrides: dict[str, Any] | None = None) -
 def load_identity_conf(settings: Settings) -> dict:
     """Identity-resolution settings: ``conf/rules.yaml`` overlaid by an ``identity:`` section of settings."""
     return deep_merge(_read_yaml("rules.yaml").get("identity", {}), settings.get("identity", {}) or {})
+
+
+def load_matching_conf(settings: Settings) -> dict:
+    """Matching settings: ``conf/matching.yaml`` overlaid by a ``matching:`` section of settings."""
+    return deep_merge(_read_yaml("matching.yaml").get("matching", {}), settings.get("matching", {}) or {})

@@ -16,7 +16,7 @@ import hashlib
 import sys
 
 from delta.tables import DeltaTable
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from jobs import identity_tables as it
@@ -73,6 +73,63 @@ def merge_profiles(
         f"t.domain = '{domain}' AND t.traveller_id = s.traveller_id",
     ).whenMatchedDelete().execute()
     return resolve(spark, settings, domain, job="merge", build_360=build_360)
+
+
+def merge_pairs(
+    spark: SparkSession,
+    settings: Settings,
+    domain: str,
+    pairs: DataFrame,
+    origin: str = "auto-match",
+    build_360: bool = True,
+) -> int:
+    """Merge many (from_profile_id, to_profile_id) pairs at once with one resolve run; returns links added.
+
+    Same mechanism as ``upt merge`` (a link between the profiles' smallest traveller ids, the source
+    demoted) but with ``origin`` as the merge reason, and earlier unmerge splits are respected:
+    resolve drops links across split groups, so an operator's unmerge is never undone automatically.
+    """
+    ensure_identity_tables(spark, settings)
+    now = runs.utc_now()
+    firsts = (
+        read_identity(spark, settings, "traveller_profiles", domain)
+        .groupBy("profile_id")
+        .agg(F.min("traveller_id").alias("first"))
+    )
+    existing = read_identity(spark, settings, "manual_links", domain).where("active")
+    links = (
+        pairs.where(F.col("from_profile_id") != F.col("to_profile_id"))
+        .join(
+            firsts.select(F.col("profile_id").alias("from_profile_id"), F.col("first").alias("source_traveller_id")),
+            "from_profile_id",
+        )
+        .join(
+            firsts.select(F.col("profile_id").alias("to_profile_id"), F.col("first").alias("target_traveller_id")),
+            "to_profile_id",
+        )
+        .join(
+            existing.select("source_traveller_id", "target_traveller_id"),
+            ["source_traveller_id", "target_traveller_id"],
+            "left_anti",
+        )
+        .select(
+            F.lit(domain).alias("domain"),
+            F.sha2(F.concat_ws("|", F.lit(origin), "from_profile_id", "to_profile_id"), 256).alias("link_id"),
+            "source_traveller_id",
+            "target_traveller_id",
+            "from_profile_id",
+            "to_profile_id",
+            F.lit(origin).alias("origin"),
+            F.lit(now).cast("timestamp").alias("created_at"),
+            F.lit(True).alias("active"),
+        )
+        .localCheckpoint()
+    )
+    added = links.count()
+    if added:
+        links.write.format("delta").mode("append").save(it.path(settings, "manual_links"))
+        resolve(spark, settings, domain, job=f"merge-{origin}", build_360=build_360)
+    return added
 
 
 def unmerge_profile(

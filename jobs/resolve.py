@@ -34,6 +34,7 @@ from transforms.registry import ACCP_OBJECT_TYPES
 
 log = logging.getLogger("upt.resolve")
 MANUAL = "manual"
+AUTO_MATCH = "auto-match"
 SINGLE = "traveller_id"
 
 
@@ -150,15 +151,24 @@ def merge_reasons(
         .agg(F.min(F.struct("priority", "rule")).alias("best"))
         .select("from_profile_id", F.col("best.rule").alias("crossing_rule"))
     )
-    manual = demoted.select(F.col("profile_id").alias("from_profile_id")).distinct().withColumn("is_manual", F.lit(1))
+    # A profile demoted only by automatic links (upt match auto-merge) keeps that origin as its reason.
+    origin = F.col("origin") if "origin" in demoted.columns else F.lit(MANUAL)
+    manual = demoted.groupBy(F.col("profile_id").alias("from_profile_id")).agg(
+        F.lit(1).alias("is_manual"),
+        F.when(F.min(F.coalesce(origin, F.lit(MANUAL)) == AUTO_MATCH), F.lit(AUTO_MATCH))
+        .otherwise(F.lit(MANUAL))
+        .alias("_manual_reason"),
+    )
     return (
         absorbed.join(crossing, "from_profile_id", "left")
         .join(manual, "from_profile_id", "left")
         .withColumn(
             "reason",
-            F.when(F.col("is_manual") == 1, F.lit(MANUAL)).otherwise(F.coalesce("crossing_rule", F.lit("rule"))),
+            F.when(F.col("is_manual") == 1, F.col("_manual_reason")).otherwise(
+                F.coalesce("crossing_rule", F.lit("rule"))
+            ),
         )
-        .drop("crossing_rule", "is_manual")
+        .drop("crossing_rule", "is_manual", "_manual_reason")
     )
 
 
@@ -210,7 +220,9 @@ def resolve(spark: SparkSession, settings: Settings, domain: str, job: str = "re
         components, rounds = connected_components(nodes, edges)
         components = components.select(F.col("node").alias("traveller_id"), "component")
         registry = read_identity(spark, settings, "profiles", domain)
-        demoted = links.select(F.col("from_profile_id").alias("profile_id")).where(F.col("profile_id").isNotNull())
+        demoted = links.select(F.col("from_profile_id").alias("profile_id"), "origin").where(
+            F.col("profile_id").isNotNull()
+        )
         assigned = assign_profiles(components, current, registry, demoted, splits, run_id).localCheckpoint()
 
         mapping = assigned.join(traveller_rules(edges, rule_order), "traveller_id", "left").select(

@@ -1,0 +1,146 @@
+"""Pairwise precision, recall and F1 of identity resolution against a ground-truth file.
+
+    upt evaluate --domain D --truth FILE [--thresholds 0.5,0.8,0.9,0.95,0.99] [--chart PATH]
+
+Scores the rules alone (``identity/traveller_profiles``) and rules plus ``matching/profile_matches``
+at several match-probability thresholds: a traveller's predicted person is the connected component
+of its profile over the matches at or above the threshold. The truth file is a CSV with
+``source_traveller_id`` (or ``traveller_id``) and ``person_id`` (what ``upt generate`` writes).
+Prints one JSON line per row and writes a precision-recall chart as HTML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from jobs.config import Settings, load_matching_conf, load_settings
+from matching.components import connected_components
+from matching.evaluation import pairwise_scores
+
+DEFAULT_THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--domain", required=True)
+    parser.add_argument("--truth", required=True, help="CSV with source_traveller_id (or traveller_id), person_id")
+    parser.add_argument("--thresholds", help="comma-separated match probabilities (default: conf threshold and more)")
+    parser.add_argument("--chart", help="precision-recall HTML (default <warehouse>/matching/evaluation-<domain>.html)")
+    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
+    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
+
+
+def read_truth(spark: SparkSession, path: str) -> DataFrame:
+    truth = spark.read.csv(path, header=True)
+    key = "source_traveller_id" if "source_traveller_id" in truth.columns else "traveller_id"
+    return truth.select(F.col(key).alias("traveller_id"), "person_id").distinct()
+
+
+def with_matches(mapping: DataFrame, matches: DataFrame, threshold: float) -> DataFrame:
+    """(traveller_id, profile_id) where profile_id is the component of profiles linked at ``threshold``."""
+    edges = matches.where(F.col("match_probability") >= threshold).select(
+        F.col("source_profile_id").alias("src"), F.col("target_profile_id").alias("dst")
+    )
+    nodes = mapping.select(F.col("profile_id").alias("node")).distinct()
+    components, _ = connected_components(nodes, edges)
+    return mapping.join(components.withColumnRenamed("node", "profile_id"), "profile_id").select(
+        "traveller_id", F.col("component").alias("profile_id")
+    )
+
+
+def f1(scores: dict) -> float:
+    p, r = scores["precision"], scores["recall"]
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def evaluate(
+    spark: SparkSession, settings: Settings, domain: str, truth_path: str, thresholds: list[float]
+) -> list[dict]:
+    """One row for the rules alone, then one per threshold for rules plus matches."""
+    mapping = (
+        spark.read.format("delta")
+        .load(settings.table_path("identity", "traveller_profiles"))
+        .where(F.col("domain") == domain)
+        .select("traveller_id", "profile_id")
+        .localCheckpoint()
+    )
+    truth = read_truth(spark, truth_path).localCheckpoint()
+    rows = [{"method": "rules", "threshold": None, **pairwise_scores(mapping, truth)}]
+    matches_path = settings.table_path("matching", "profile_matches")
+    from jobs.delta_io import table_exists
+
+    if table_exists(spark, matches_path):
+        matches = spark.read.format("delta").load(matches_path).where(F.col("domain") == domain).localCheckpoint()
+        for threshold in thresholds:
+            scores = pairwise_scores(with_matches(mapping, matches, threshold), truth)
+            rows.append({"method": "rules+matching", "threshold": threshold, **scores})
+    for row in rows:
+        row["f1"] = f1(row)
+    return rows
+
+
+def chart_html(rows: list[dict], title: str) -> str:
+    """A self-contained precision-recall chart (inline SVG, no network) with the table beneath."""
+    width, height, pad = 480, 360, 50
+
+    def xy(r: dict) -> tuple[float, float]:
+        return pad + r["recall"] * (width - 2 * pad), height - pad - r["precision"] * (height - 2 * pad)
+
+    points = [r for r in rows if r["method"] != "rules"]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in map(xy, points))
+    dots = "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{"#d62728" if r["method"] == "rules" else "#1f77b4"}">'
+        f"<title>{html.escape(r['method'])} t={r['threshold']} P={r['precision']:.4f} R={r['recall']:.4f}</title></circle>"
+        for r in rows
+        for x, y in [xy(r)]
+    )
+    axes = (
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="black"/>'
+        f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="black"/>'
+        f'<text x="{width / 2}" y="{height - 10}" text-anchor="middle">recall</text>'
+        f'<text x="12" y="{height / 2}" transform="rotate(-90 12 {height / 2})" text-anchor="middle">precision</text>'
+    )
+    table = "".join(
+        f"<tr><td>{r['method']}</td><td>{r['threshold'] if r['threshold'] is not None else ''}</td>"
+        f"<td>{r['precision']:.4f}</td><td>{r['recall']:.4f}</td><td>{r['f1']:.4f}</td><td>{r['profiles']}</td></tr>"
+        for r in rows
+    )
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>"
+        f"<h2>{html.escape(title)}</h2><svg width='{width}' height='{height}'>{axes}"
+        f"<polyline fill='none' stroke='#1f77b4' points='{line}'/>{dots}</svg>"
+        "<table border='1' cellpadding='4'><tr><th>method</th><th>threshold</th><th>precision</th><th>recall</th>"
+        f"<th>F1</th><th>profiles</th></tr>{table}</table></body></html>"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from jobs.spark import build_spark
+
+    settings = load_settings(args.env, {"warehouse": args.warehouse})
+    default = float(load_matching_conf(settings).get("threshold", 0.9))
+    thresholds = (
+        [float(t) for t in args.thresholds.split(",")] if args.thresholds else sorted({default, *DEFAULT_THRESHOLDS})
+    )
+    spark = build_spark(settings, app_name=f"upt-evaluate-{args.domain}")
+    rows = evaluate(spark, settings, args.domain, args.truth, thresholds)
+    for row in rows:
+        row["default"] = row["threshold"] == default
+        print(json.dumps(row, sort_keys=True))
+    chart = args.chart or f"{settings.table_path('matching', 'evaluation')}-{args.domain}.html"
+    if "://" not in chart:
+        Path(chart).parent.mkdir(parents=True, exist_ok=True)
+        Path(chart).write_text(chart_html(rows, f"Pairwise precision / recall, domain {args.domain}"))
+    return 0
+
+
+if __name__ == "__main__":
+    from jobs.cli import run_job
+
+    sys.exit(run_job("jobs.evaluate"))

@@ -1,0 +1,190 @@
+"""Matching input: one row per (domain, profile_id) with the profile's normalised identity attributes.
+
+A profile is a group of traveller ids (``identity/traveller_profiles``); its records disagree now and
+then (a nickname on one booking, an old email on another), so scalars take the value most of its
+travellers agree on and multi-valued attributes keep every known value in a sorted array. Values
+held by too many profiles (``none@none.com``, an agency phone) carry no identity and are dropped, so
+they neither block nor score. ``feature_hash`` lets an incremental run find changed profiles.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+from matching import normalize
+from matching.attributes import PERSON_TABLES
+
+SCALARS = ("first_name", "last_name", "date_of_birth")
+ARRAYS = {"email": "emails", "phone": "phones", "loyalty_id": "loyalty_ids"}
+DETAILS = ("middle_name", "gender", "nationality", "address_line1", "city", "postal_code", "country")
+FEATURE_COLUMNS = (
+    "domain",
+    "profile_id",
+    "first_name",
+    "first_names",
+    "middle_name",
+    "last_name",
+    "last_names",
+    "date_of_birth",
+    "birth_year",
+    "gender",
+    "emails",
+    "email",
+    "email_local",
+    "phones",
+    "phone",
+    "loyalty_ids",
+    "address_line1",
+    "city",
+    "postal_code",
+    "country",
+    "nationality",
+    "first_name_initial",
+    "last_name_soundex",
+    "traveller_count",
+    "feature_hash",
+)
+
+
+def postal_code(col: Column | str) -> Column:
+    """Upper case, letters and digits only (``sw1a 1aa`` = ``SW1A1AA``); NULL when empty."""
+    value = F.regexp_replace(F.upper(F.col(col) if isinstance(col, str) else col), r"[^A-Z0-9]", "")
+    return F.when(value != "", value)
+
+
+def gender(col: Column | str) -> Column:
+    """``m`` / ``f`` / ``x`` from the usual spellings (male, F, W...); NULL when unknown."""
+    value = F.lower(F.trim(F.col(col) if isinstance(col, str) else col))
+    return (
+        F.when(value.isin("m", "male", "man", "h", "homme"), "m")
+        .when(value.isin("f", "female", "woman", "w", "femme"), "f")
+        .when(value.isin("x", "other", "nonbinary", "non-binary", "u"), "x")
+    )
+
+
+def person_details(tables: dict[str, DataFrame]) -> DataFrame:
+    """(domain, traveller_id, <DETAILS>, updated) from the person-carrying ACCP tables, normalised."""
+
+    def pick(df: DataFrame, *names: str) -> Column:
+        present = [F.col(n) for n in names if n in df.columns]
+        return F.coalesce(*present) if present else F.lit(None).cast("string")
+
+    parts = []
+    for table in PERSON_TABLES:
+        df = tables.get(table)
+        if df is None:
+            continue
+        parts.append(
+            df.select(
+                "domain",
+                "traveller_id",
+                normalize.name(pick(df, "middle_name")).alias("middle_name"),
+                gender(pick(df, "gender")).alias("gender"),
+                normalize.identifier(pick(df, "nationality_code", "nationality_name")).alias("nationality"),
+                normalize.name(pick(df, "address_line1")).alias("address_line1"),
+                normalize.name(pick(df, "address_city")).alias("city"),
+                postal_code(pick(df, "address_postal_code")).alias("postal_code"),
+                normalize.identifier(pick(df, "address_country")).alias("country"),
+                pick(df, "last_updated_ts").cast("timestamp").alias("updated"),
+            )
+        )
+    if not parts:
+        return None
+    result = parts[0]
+    for part in parts[1:]:
+        result = result.unionByName(part)
+    return result
+
+
+def _mode(long: DataFrame, key: str, value: str, order_by: Column | None = None) -> DataFrame:
+    """(domain, profile_id, <value>): the value most rows of the profile carry (newest, then smallest, on ties)."""
+    counts = long.where(F.col(value).isNotNull()).groupBy("domain", "profile_id", value)
+    counts = counts.agg(F.count("*").alias("_n"), F.max(order_by if order_by is not None else F.lit(None)).alias("_t"))
+    best = Window.partitionBy("domain", "profile_id").orderBy(
+        F.col("_n").desc(), F.col("_t").desc_nulls_last(), F.col(value)
+    )
+    return counts.withColumn("_r", F.row_number().over(best)).where("_r = 1").select("domain", "profile_id", value)
+
+
+def _shared_values(long: DataFrame, limit: int) -> DataFrame:
+    """(attribute, value) pairs held by at most ``limit`` profiles of the domain."""
+    per_value = long.groupBy("domain", "attribute", "value").agg(F.countDistinct("profile_id").alias("_p"))
+    return per_value.where(F.col("_p") <= limit).select("domain", "attribute", "value")
+
+
+def _empty_to_null(arr: Column) -> Column:
+    return F.when(F.size(arr) > 0, arr)
+
+
+def profile_features(
+    attributes: DataFrame, details: DataFrame | None, mapping: DataFrame, max_profiles_per_value: int = 10
+) -> DataFrame:
+    """One row per (domain, profile_id) with the columns of FEATURE_COLUMNS.
+
+    ``attributes``: (domain, traveller_id, attribute, value) from matching.attributes; ``details``:
+    from person_details (or None); ``mapping``: (domain, traveller_id, profile_id).
+    """
+    links = mapping.select("domain", "traveller_id", "profile_id")
+    long = attributes.join(links, ["domain", "traveller_id"]).select("domain", "profile_id", "attribute", "value")
+    multi = long.where(F.col("attribute").isin(*ARRAYS)).join(
+        _shared_values(long.where(F.col("attribute").isin(*ARRAYS)), max_profiles_per_value),
+        ["domain", "attribute", "value"],
+    )
+    arrays = multi.groupBy("domain", "profile_id").agg(
+        *[
+            _empty_to_null(F.array_sort(F.collect_set(F.when(F.col("attribute") == a, F.col("value"))))).alias(c)
+            for a, c in ARRAYS.items()
+        ]
+    )
+    spellings = (
+        long.where(F.col("attribute").isin("first_name", "last_name"))
+        .groupBy("domain", "profile_id")
+        .agg(
+            _empty_to_null(
+                F.array_sort(F.collect_set(F.when(F.col("attribute") == "first_name", F.col("value"))))
+            ).alias("first_names"),
+            _empty_to_null(
+                F.array_sort(F.collect_set(F.when(F.col("attribute") == "last_name", F.col("value"))))
+            ).alias("last_names"),
+        )
+    )
+    # Primary email / phone: the one most of the profile's travellers share.
+    pivoted = long.select("domain", "profile_id", "attribute", "value")
+    scalars = [
+        _mode(pivoted.where(F.col("attribute") == a).withColumnRenamed("value", a), "profile_id", a)
+        for a in (*SCALARS, "email", "phone")
+    ]
+    profiles = links.groupBy("domain", "profile_id").agg(F.countDistinct("traveller_id").alias("traveller_count"))
+    result = profiles
+    for part in scalars:
+        result = result.join(part, ["domain", "profile_id"], "left")
+    result = result.join(arrays, ["domain", "profile_id"], "left").join(spellings, ["domain", "profile_id"], "left")
+    if details is not None:
+        per_profile = details.join(links, ["domain", "traveller_id"])
+        for column in DETAILS:
+            result = result.join(
+                _mode(
+                    per_profile.select("domain", "profile_id", column, "updated"),
+                    "profile_id",
+                    column,
+                    F.col("updated"),
+                ),
+                ["domain", "profile_id"],
+                "left",
+            )
+    else:
+        for column in DETAILS:
+            result = result.withColumn(column, F.lit(None).cast("string"))
+    # The primary email/phone must be one that survived the junk filter.
+    result = result.withColumn("email", F.when(F.array_contains(F.col("emails"), F.col("email")), F.col("email")))
+    result = result.withColumn("phone", F.when(F.array_contains(F.col("phones"), F.col("phone")), F.col("phone")))
+    result = (
+        result.withColumn("email_local", F.regexp_replace(F.substring_index("email", "@", 1), r"[._+-]", ""))
+        .withColumn("birth_year", F.substring("date_of_birth", 1, 4))
+        .withColumn("first_name_initial", F.substring("first_name", 1, 1))
+        .withColumn("last_name_soundex", F.when(F.col("last_name").isNotNull(), F.soundex("last_name")))
+    )
+    content = [c for c in FEATURE_COLUMNS if c not in ("domain", "profile_id", "traveller_count", "feature_hash")]
+    result = result.withColumn("feature_hash", F.sha2(F.to_json(F.struct(*content)), 256))
+    return result.select(*FEATURE_COLUMNS)

@@ -1,0 +1,197 @@
+"""Splink model settings from ``conf/matching.yaml``: validated once, turned into Splink objects.
+
+The conf names columns of ``matching.profile_features`` and a few comparison kinds instead of raw
+Splink SQL, so a bad key fails at load time with a clear message rather than deep inside a Spark job.
+The same settings run on Spark (the weekly job) and on DuckDB (the benchmark), so only portable SQL
+is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+from matching.profile_features import FEATURE_COLUMNS
+
+KINDS = ("name", "email", "phone", "date", "array", "exact")
+UNIQUE_ID = "profile_id"
+
+
+class MatchingConfError(ValueError):
+    """The matching conf is unusable; the message names the offending key."""
+
+
+@dataclass(frozen=True)
+class MatchingConf:
+    """Validated ``matching:`` settings."""
+
+    threshold: float
+    store_threshold: float
+    auto_merge_threshold: float | None
+    max_profiles_per_value: int
+    training: dict
+    blocking_rules: list
+    comparisons: list
+
+    def settings_creator(self, probability_two_random_records_match: float = 0.0001) -> SettingsCreator:
+        """Untrained Splink settings for these comparisons and blocking rules."""
+        return SettingsCreator(
+            link_type="dedupe_only",
+            unique_id_column_name=UNIQUE_ID,
+            comparisons=[comparison(c) for c in self.comparisons],
+            blocking_rules_to_generate_predictions=[blocking_rule(r) for r in self.blocking_rules],
+            probability_two_random_records_match=probability_two_random_records_match,
+            retain_intermediate_calculation_columns=False,
+            retain_matching_columns=False,
+        )
+
+
+def _fail(message: str) -> None:
+    raise MatchingConfError(message)
+
+
+def _check_column(column: Any, where: str) -> None:
+    if column not in FEATURE_COLUMNS:
+        _fail(f"{where}: unknown column {column!r}; expected one of {sorted(FEATURE_COLUMNS)}")
+
+
+def _check_probability(value: Any, key: str, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 1:
+        _fail(f"{key} must be a probability in (0, 1], got {value!r}")
+
+
+def _check_rule(rule: Any, where: str) -> None:
+    if isinstance(rule, dict):
+        if set(rule) != {"explode"}:
+            _fail(f"{where}: a mapping rule takes only 'explode', got {sorted(rule)}")
+        _check_column(rule["explode"], where)
+    elif isinstance(rule, list) and rule:
+        for column in rule:
+            _check_column(column, where)
+    else:
+        _fail(f"{where}: a rule is a non-empty list of columns or {{explode: column}}, got {rule!r}")
+
+
+def _check_comparison(spec: Any, index: int) -> None:
+    where = f"comparisons[{index}]"
+    if not isinstance(spec, dict) or "column" not in spec or "kind" not in spec:
+        _fail(f"{where}: needs 'column' and 'kind'")
+    if spec["kind"] not in KINDS:
+        _fail(f"{where}: unknown kind {spec['kind']!r}; expected one of {KINDS}")
+    for key in ("column", "array", "primary", "local_part"):
+        if key in spec:
+            _check_column(spec[key], f"{where}.{key}")
+    for value in spec.get("jaro_winkler", []):
+        _check_probability(value, f"{where}.jaro_winkler")
+    if list(spec.get("jaro_winkler", [])) != sorted(spec.get("jaro_winkler", []), reverse=True):
+        _fail(f"{where}.jaro_winkler thresholds must be in decreasing order")
+
+
+def validate(conf: dict) -> MatchingConf:
+    """Check every key of a ``matching:`` mapping; return it typed, or raise MatchingConfError."""
+    known = {
+        "threshold",
+        "store_threshold",
+        "auto_merge_threshold",
+        "max_profiles_per_value",
+        "training",
+        "blocking_rules",
+        "comparisons",
+    }
+    unknown = set(conf) - known
+    if unknown:
+        _fail(f"unknown matching keys {sorted(unknown)}")
+    _check_probability(conf.get("threshold"), "threshold")
+    _check_probability(conf.get("store_threshold"), "store_threshold")
+    _check_probability(conf.get("auto_merge_threshold"), "auto_merge_threshold", allow_none=True)
+    if conf["store_threshold"] > conf["threshold"]:
+        _fail("store_threshold must not exceed threshold (matches would not be stored)")
+    auto = conf.get("auto_merge_threshold")
+    if auto is not None and auto < conf["threshold"]:
+        _fail("auto_merge_threshold must not be below threshold")
+    limit = conf.get("max_profiles_per_value")
+    if not isinstance(limit, int) or limit < 2:
+        _fail(f"max_profiles_per_value must be an integer >= 2, got {limit!r}")
+    rules = conf.get("blocking_rules") or []
+    if not rules:
+        _fail("blocking_rules must not be empty")
+    for i, rule in enumerate(rules):
+        _check_rule(rule, f"blocking_rules[{i}]")
+    training = conf.get("training") or {}
+    for i, rule in enumerate(training.get("deterministic_rules") or []):
+        _check_rule(rule, f"training.deterministic_rules[{i}]")
+    if not training.get("em_blocking_rules"):
+        _fail("training.em_blocking_rules must not be empty")
+    for i, rule in enumerate(training["em_blocking_rules"]):
+        _check_rule(rule, f"training.em_blocking_rules[{i}]")
+    _check_probability(training.get("deterministic_recall", 0.7), "training.deterministic_recall")
+    comparisons = conf.get("comparisons") or []
+    if not comparisons:
+        _fail("comparisons must not be empty")
+    for i, spec in enumerate(comparisons):
+        _check_comparison(spec, i)
+    return MatchingConf(
+        threshold=float(conf["threshold"]),
+        store_threshold=float(conf["store_threshold"]),
+        auto_merge_threshold=None if auto is None else float(auto),
+        max_profiles_per_value=limit,
+        training=training,
+        blocking_rules=rules,
+        comparisons=comparisons,
+    )
+
+
+def blocking_rule(rule: list | dict):
+    """A Splink blocking rule: equality on every listed column, or on any element of an array."""
+    if isinstance(rule, dict):
+        return block_on(rule["explode"], arrays_to_explode=[rule["explode"]])
+    return block_on(*rule)
+
+
+def comparison(spec: dict):
+    """One Splink comparison from a conf entry (see the kinds in conf/matching.yaml)."""
+    column, kind = spec["column"], spec["kind"]
+    levels: list = [cll.NullLevel(column)]
+    if kind == "name":
+        levels.append(cll.ExactMatchLevel(column, term_frequency_adjustments=bool(spec.get("tf"))))
+        thresholds = list(spec.get("jaro_winkler", [0.92, 0.8]))
+        levels.append(cll.JaroWinklerLevel(column, thresholds[0]))
+        if spec.get("array"):
+            # Another spelling the profile is known by (a nickname on one booking, say).
+            levels.append(cll.ArrayIntersectLevel(spec["array"], 1).configure(label_for_charts="Any known spelling"))
+        levels += [cll.JaroWinklerLevel(column, t) for t in thresholds[1:]]
+    elif kind == "email":
+        levels.append(cll.ArrayIntersectLevel(column, 1).configure(label_for_charts="Shared address"))
+        if spec.get("primary"):
+            local = spec.get("local_part", spec["primary"])
+            levels.append(cll.ExactMatchLevel(local).configure(label_for_charts="Same local part"))
+            levels += [cll.JaroWinklerLevel(local, t) for t in spec.get("jaro_winkler", [0.88])]
+    elif kind == "phone":
+        levels.append(cll.ArrayIntersectLevel(column, 1).configure(label_for_charts="Shared number"))
+        if spec.get("primary"):
+            levels.append(cll.LevenshteinLevel(spec["primary"], 1))
+    elif kind == "date":
+        levels.append(cll.ExactMatchLevel(column))
+        levels.append(cll.LevenshteinLevel(column, 1))
+        levels.append(
+            cll.CustomLevel(
+                f"substr({column}_l, 1, 7) = substr({column}_r, 1, 7)", label_for_charts="Same year and month"
+            )
+        )
+    elif kind == "array":
+        levels.append(cll.ArrayIntersectLevel(column, 1).configure(label_for_charts="Shared value"))
+    else:  # exact
+        levels.append(cll.ExactMatchLevel(column, term_frequency_adjustments=bool(spec.get("tf"))))
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(comparison_levels=levels, output_column_name=column)
+
+
+def load_matching_conf(raw: dict) -> MatchingConf:
+    """Validated conf from the merged ``matching:`` mapping (jobs.config.load_matching_conf gives it)."""
+    return validate(raw)
