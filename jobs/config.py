@@ -25,6 +25,7 @@ ENV_OVERRIDES = {
     "UPT_LANDING": "landing",
     "UPT_S3_ENDPOINT": "s3.endpoint",
     "UPT_JARS_CACHE": "jars.cache",
+    "UPT_VALIDATE_AFTER_JOBS": "quality.validate_after_jobs",
 }
 
 
@@ -125,3 +126,16 @@ def load_identity_conf(settings: Settings) -> dict:
 def load_matching_conf(settings: Settings) -> dict:
     """Matching settings: ``conf/matching.yaml`` overlaid by a ``matching:`` section of settings."""
     return deep_merge(_read_yaml("matching.yaml").get("matching", {}), settings.get("matching", {}) or {})
+
+
+def load_expectation_documents() -> dict[str, dict]:
+    """``conf/expectations/*.yaml`` by file stem: the data-quality suites and their shared parts."""
+    conf_dir = os.environ.get("UPT_CONF_DIR")
+    folder = Path(conf_dir) / "expectations" if conf_dir else resources.files("conf").joinpath("expectations")
+    if not folder.is_dir():
+        return {}
+    return {
+        entry.name.rsplit(".", 1)[0]: yaml.safe_load(entry.read_text()) or {}
+        for entry in folder.iterdir()
+        if entry.name.endswith((".yaml", ".yml"))
+    }
