@@ -7,7 +7,7 @@ DEMO := .demo
 N ?= 200000
 TRAVELERS ?= 300
 
-.PHONY: setup demo test lint format bench bench-ingest eval-rules conformance clean
+.PHONY: setup demo test lint format bench bench-ingest bench-match eval-rules conformance clean
 
 $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,8 @@ demo: $(STAMP)
 	$(BIN)/upt generate --domain demo --travelers $(TRAVELERS) --seed 7 --out $(DEMO)/landing
 	$(BIN)/upt ingest --domain demo --landing $(DEMO)/landing --warehouse $(DEMO)/warehouse
 	$(BIN)/upt resolve --domain demo --warehouse $(DEMO)/warehouse
+	$(BIN)/upt match --domain demo --warehouse $(DEMO)/warehouse
+	$(BIN)/upt evaluate --domain demo --warehouse $(DEMO)/warehouse --truth $(DEMO)/landing/_truth/demo/truth.csv
 	$(BIN)/upt publish --domain demo --warehouse $(DEMO)/warehouse --catalog none > $(DEMO)/publish-ddl.txt
 	$(BIN)/upt summary --domain demo --warehouse $(DEMO)/warehouse
 
@@ -45,6 +47,10 @@ bench-ingest: $(STAMP)
 # Rule-step precision/recall of upt resolve on generated data (EVAL_N travellers, default 10,000).
 eval-rules: $(STAMP)
 	$(BIN)/python -m benchmarks.eval_rules --travellers $(or $(EVAL_N),10000)
+
+# Splink on Spark vs Splink on DuckDB: wall time of `upt match --full` on N profiles and compared pairs.
+bench-match: $(STAMP)
+	$(BIN)/python -m benchmarks.match --profiles $(N)
 
 # Field-by-field check against upstream UPT samples (needs ../shared, which a user's clone lacks).
 conformance: $(STAMP)

@@ -1,0 +1,102 @@
+"""Wall time of `upt match` (Splink on Spark) vs the same model on Splink's DuckDB backend.
+
+    python -m benchmarks.match --profiles 100000 --work /tmp/upt-bench-match [--skip-setup]
+
+Generates travellers (about half as many as the wanted profiles: the rules leave roughly two profiles
+per person), ingests and resolves them through the CLI, then times `upt match --full` in its own
+process (session start, features, prediction, writes) and, on the profile features that run
+stored, the same model's prediction with DuckDB. Prints both wall times and the compared pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+UPT = [sys.executable, "-m", "jobs.cli"]
+
+
+def _run(*args: str) -> str:
+    return subprocess.run([*UPT, *args], check=True, capture_output=True, text=True).stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--profiles", type=int, default=100000)
+    parser.add_argument("--travellers", type=int, help="default: profiles / 2")
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--domain", default="bench")
+    parser.add_argument("--work", default="/tmp/upt-bench-match")
+    parser.add_argument("--skip-setup", action="store_true", help="reuse the warehouse of an earlier run")
+    args = parser.parse_args()
+    work = Path(args.work)
+    landing, warehouse = work / "landing", work / "warehouse"
+    timings: dict[str, float] = {}
+    if not args.skip_setup:
+        travellers = args.travellers or max(args.profiles // 2, 10)
+        for step, cmd in (
+            (
+                "generate",
+                [
+                    "generate",
+                    "--domain",
+                    args.domain,
+                    "--travelers",
+                    str(travellers),
+                    "--seed",
+                    str(args.seed),
+                    "--out",
+                    str(landing),
+                ],
+            ),
+            ("ingest", ["ingest", "--domain", args.domain, "--landing", str(landing), "--warehouse", str(warehouse)]),
+            ("resolve", ["resolve", "--domain", args.domain, "--warehouse", str(warehouse)]),
+        ):
+            clock = time.monotonic()
+            _run(*cmd)
+            timings[step] = round(time.monotonic() - clock, 1)
+    clock = time.monotonic()
+    # A model trained beforehand, so both backends time prediction with the same parameters.
+    _run("match", "train", "--domain", args.domain, "--warehouse", str(warehouse))
+    timings["train_spark"] = round(time.monotonic() - clock, 1)
+    clock = time.monotonic()
+    spark_run = json.loads(
+        _run("match", "--full", "--domain", args.domain, "--warehouse", str(warehouse)).splitlines()[-1]
+    )
+    timings["match_spark"] = round(time.monotonic() - clock, 1)
+
+    import duckdb  # noqa: F401  (Splink's DuckDB backend)
+    from deltalake import DeltaTable
+    from splink import DuckDBAPI, Linker
+
+    from jobs.config import load_settings
+    from jobs.match import ModelStore
+
+    settings = load_settings("local", {"warehouse": str(warehouse)})
+    version, model = ModelStore(settings, args.domain).latest()
+    features = DeltaTable(str(warehouse / "matching" / "profile_features")).to_pandas(
+        filters=[("domain", "=", args.domain)]
+    )
+    clock = time.monotonic()
+    linker = Linker(DuckDBAPI().register(features.drop(columns=["model_version"])), model, log_level=None)
+    predictions = linker.inference.predict(warning_mode="never")
+    duck_pairs = predictions.as_duckdbpyrelation().count("*").fetchone()[0]
+    timings["match_duckdb"] = round(time.monotonic() - clock, 1)
+    report = {
+        "profiles": len(features),
+        "model_version": version,
+        "spark_pairs_compared": spark_run["written"].get("pairs_compared"),
+        "duckdb_pairs_compared": duck_pairs,
+        "seconds": timings,
+        "spark_written": spark_run["written"],
+    }
+    print(json.dumps(report, indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
