@@ -24,6 +24,11 @@ COMMANDS = {
     "match": ("jobs.match", "weekly Splink matching of profiles (train, run, export to DynamoDB)"),
     "matches": ("jobs.matches", "list probable duplicate profiles for review, best first"),
     "evaluate": ("jobs.evaluate", "pairwise precision/recall/F1 of rules and matches against a truth file"),
+    "validate": ("jobs.validate", "check the rows a run wrote against the expectation suites (GX), Data Docs"),
+    "status": ("jobs.status", "objects, profiles, ingestion/validation errors, last jobs and freshness"),
+    "report": ("jobs.report", "write the domain status as a self-contained HTML page with charts"),
+    "errors": ("jobs.errors", "list ingestion errors by type, or replay them (`upt errors replay`)"),
+    "maintain": ("jobs.maintain", "OPTIMIZE/Z-order, VACUUM, purge expired errors, Glue sync"),
 }
 
 
