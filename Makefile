@@ -7,7 +7,7 @@ DEMO := .demo
 N ?= 200000
 TRAVELERS ?= 300
 
-.PHONY: setup demo test lint format bench bench-ingest bench-match eval-rules conformance clean
+.PHONY: setup browser demo test lint format bench bench-ingest bench-match eval-rules conformance clean
 
 $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,15 +18,21 @@ $(STAMP): setup.py
 
 setup: $(STAMP)
 
+# Headless Chromium for the HTML report test (Debian packages; playwright drives /usr/bin/chromium).
+browser:
+	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver)
+
 demo: $(STAMP)
 	rm -rf $(DEMO)
 	$(BIN)/upt generate --domain demo --travelers $(TRAVELERS) --seed 7 --out $(DEMO)/landing
-	$(BIN)/upt ingest --domain demo --landing $(DEMO)/landing --warehouse $(DEMO)/warehouse
-	$(BIN)/upt resolve --domain demo --warehouse $(DEMO)/warehouse
+	UPT_VALIDATE_AFTER_JOBS=true $(BIN)/upt ingest --domain demo --landing $(DEMO)/landing --warehouse $(DEMO)/warehouse
+	UPT_VALIDATE_AFTER_JOBS=true $(BIN)/upt resolve --domain demo --warehouse $(DEMO)/warehouse
 	$(BIN)/upt match --domain demo --warehouse $(DEMO)/warehouse
 	$(BIN)/upt evaluate --domain demo --warehouse $(DEMO)/warehouse --truth $(DEMO)/landing/_truth/demo/truth.csv
 	$(BIN)/upt publish --domain demo --warehouse $(DEMO)/warehouse --catalog none > $(DEMO)/publish-ddl.txt
 	$(BIN)/upt summary --domain demo --warehouse $(DEMO)/warehouse
+	$(BIN)/upt status --domain demo --warehouse $(DEMO)/warehouse
+	$(BIN)/upt report --domain demo --warehouse $(DEMO)/warehouse --out $(DEMO)/report.html
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -19,6 +19,7 @@ DEV = [
     "jsonschema>=4",
     "faker>=30",
     "ruff",
+    "playwright>=1.40",  # drives the system Chromium (make browser); never downloads browsers
 ]
 
 setup(
@@ -34,6 +35,8 @@ setup(
             "transforms.*",
             "matching",
             "matching.*",
+            "quality",
+            "quality.*",
             "conf",
             "datagen",
             "datagen.*",
