@@ -1,7 +1,8 @@
-"""Run ids and the ``ops/job_runs`` log every job appends to."""
+"""Run ids and the ``ops/job_runs`` log every job appends to (plus optional CloudWatch metrics)."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 
@@ -9,6 +10,8 @@ from pyspark.sql import SparkSession
 
 from jobs import tables
 from jobs.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 def new_run_id(job: str, started_at: datetime) -> str:
@@ -19,9 +22,65 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def stage_seconds(spark: SparkSession, since: datetime) -> float | None:
+    """Executor run time of the Spark stages submitted since ``since`` (from Spark's status store).
+
+    The store keeps the last ``spark.ui.retainedStages`` stages even when the UI is off; ``None``
+    when it cannot be read (the number is informative, never worth failing a run for).
+    """
+    try:
+        jvm = spark.sparkContext._jvm
+        gateway = spark.sparkContext._gateway
+        store = spark.sparkContext._jsc.sc().statusStore()
+        stages = store.stageList(
+            jvm.java.util.ArrayList(), False, False, gateway.new_array(jvm.double, 0), jvm.java.util.ArrayList()
+        )
+        since_ms = since.replace(tzinfo=UTC).timestamp() * 1000
+        total_ms = 0
+        for i in range(stages.length()):
+            stage = stages.apply(i)
+            submitted = stage.submissionTime()
+            if submitted.isDefined() and submitted.get().getTime() >= since_ms:
+                total_ms += stage.executorRunTime()
+        return round(total_ms / 1000.0, 3)
+    except Exception as exc:  # noqa: BLE001 - metrics only
+        log.debug("stage time unavailable: %s", exc)
+        return None
+
+
+def put_metrics(settings: Settings, row: dict) -> None:
+    """The run's numbers as CloudWatch metrics (conf ``metrics.cloudwatch``), dimensioned by job and domain."""
+    import boto3
+
+    endpoint = settings.get("metrics.endpoint") or settings.get("s3.endpoint")
+    client = boto3.client("cloudwatch", endpoint_url=endpoint) if endpoint else boto3.client("cloudwatch")
+    dimensions = [{"Name": "Job", "Value": row["job"]}, {"Name": "Domain", "Value": row["domain"]}]
+    values = {
+        "DurationSeconds": (row.get("duration_s"), "Seconds"),
+        "StageSeconds": (row.get("stage_time_s"), "Seconds"),
+        "LinesRead": (row.get("lines_read"), "Count"),
+        "LinesRejected": (row.get("lines_rejected"), "Count"),
+        "RowsWritten": (sum((row.get("written") or {}).values()), "Count"),
+        "Failed": (1 if row.get("status") == "failed" else 0, "Count"),
+    }
+    data = [
+        {"MetricName": name, "Dimensions": dimensions, "Value": float(value), "Unit": unit}
+        for name, (value, unit) in values.items()
+        if value is not None
+    ]
+    client.put_metric_data(Namespace=settings.get("metrics.namespace", "UPT/Lakehouse"), MetricData=data)
+
+
 def record_run(spark: SparkSession, settings: Settings, row: dict) -> None:
     """Append one row to ``ops/job_runs`` (a run is logged once, at its end, so append is safe)."""
+    if row.get("stage_time_s") is None and row.get("started_at") is not None:
+        row["stage_time_s"] = stage_seconds(spark, row["started_at"])
     values = {f.name: row.get(f.name) for f in tables.JOB_RUNS.fields}
-    spark.createDataFrame([values], tables.JOB_RUNS).write.format("delta").mode("append").partitionBy("domain").save(
-        settings.table_path("ops", "job_runs")
-    )
+    spark.createDataFrame([values], tables.JOB_RUNS).write.format("delta").mode("append").option(
+        "mergeSchema", "true"
+    ).partitionBy("domain").save(settings.table_path("ops", "job_runs"))
+    if str(settings.get("metrics.cloudwatch", False)).lower() in ("true", "1", "yes"):
+        try:
+            put_metrics(settings, row)
+        except Exception as exc:  # noqa: BLE001 - a metrics outage must not fail the data job
+            log.warning("cloudwatch metrics not sent: %s", exc)

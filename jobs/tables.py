@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pyspark.sql.types import (
     ArrayType,
+    BooleanType,
     DoubleType,
     LongType,
     MapType,
@@ -71,4 +72,26 @@ JOB_RUNS = _schema(
     ("objects", ArrayType(StringType())),
     ("duration_s", DoubleType()),
     ("error_message", StringType()),
+    ("stage_time_s", DoubleType()),
 )
+
+# One row per expectation checked by a validation run (`upt validate`, or the hook after ingest/resolve).
+VALIDATION_RESULTS = _schema(
+    ("domain", StringType()),
+    ("run_id", StringType()),
+    ("job", StringType()),
+    ("validation_run_id", StringType()),
+    ("table", StringType()),
+    ("expectation", StringType()),
+    ("rule", StringType()),
+    ("severity", StringType()),
+    ("column", StringType()),
+    ("success", BooleanType()),
+    ("element_count", LongType()),
+    ("unexpected_count", LongType()),
+    ("unexpected_percent", DoubleType()),
+    ("sample", ArrayType(StringType())),
+    ("message", StringType()),
+    ("validated_at", TimestampType()),
+)
+VALIDATION_KEY = ("domain", "run_id", "table", "expectation")

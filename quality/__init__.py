@@ -1,0 +1,1 @@
+"""Data quality: expectation suites as data, GX validation, status and report rendering."""
