@@ -135,7 +135,9 @@ def run(args: argparse.Namespace) -> int:
     row = ingest(spark, settings, args.domain, objects, args.from_date)
     summary = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
     print(json.dumps(summary, sort_keys=True))
-    return 0
+    from jobs.validate import after_job  # data-quality hook (conf quality.validate_after_jobs)
+
+    return after_job(spark, settings, args.domain, row["run_id"])
 
 
 if __name__ == "__main__":

@@ -343,8 +343,11 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
     spark = build_spark(settings, app_name=f"upt-resolve-{args.domain}")
-    print_summary(resolve(spark, settings, args.domain))
-    return 0
+    row = resolve(spark, settings, args.domain)
+    print_summary(row)
+    from jobs.validate import after_job  # data-quality hook (conf quality.validate_after_jobs)
+
+    return after_job(spark, settings, args.domain, row["run_id"])
 
 
 if __name__ == "__main__":

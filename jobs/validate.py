@@ -235,9 +235,8 @@ def after_job(spark: SparkSession, settings: Settings, domain: str, run_id: str)
     """Hook at the end of ingest and resolve: validate the run when ``quality.validate_after_jobs``."""
     if not enabled(settings.get("quality.validate_after_jobs", False)):
         return 0
-    summary = validate(spark, settings, domain, run_id)
-    print(json.dumps({"validation": summary}, sort_keys=True, default=str))
-    return summary["exit_code"]
+    # Logged (stderr), not printed: the job's own JSON summary stays the last stdout line.
+    return validate(spark, settings, domain, run_id)["exit_code"]
 
 
 def run(args: argparse.Namespace) -> int:
