@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from typing import TYPE_CHECKING
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
@@ -28,9 +29,11 @@ from jobs import runs, tables
 from jobs.config import Settings, is_remote, load_expectation_documents, load_settings
 from jobs.delta_io import ensure_table, table_exists
 from quality.frames import traveller_coverage, written_by_run
-from quality.runner import Outcome, build_docs, make_context, validate_frame
-from quality.suites import SuiteSpec, applicable, expectations_for, suite_specs
 from transforms.registry import ACCP_OBJECT_TYPES
+
+if TYPE_CHECKING:
+    from quality.runner import Outcome
+    from quality.suites import SuiteSpec
 
 log = logging.getLogger("upt.validate")
 VALIDATED_JOBS = ("ingest", "resolve")
@@ -120,6 +123,10 @@ def validate(
     docs: bool = True,
 ) -> dict:
     """Validate a run's rows; returns the summary (with ``exit_code``) and logs a ``validate`` job run."""
+    # GX takes seconds to import: only when validation actually runs.
+    from quality.runner import build_docs, make_context, validate_frame
+    from quality.suites import applicable, expectations_for, suite_specs
+
     started = runs.utc_now()
     clock = time.monotonic()
     validation_run_id = runs.new_run_id("validate", started)
