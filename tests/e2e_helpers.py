@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -24,6 +27,35 @@ def upt(*args: str, env: dict | None = None, check: bool = True) -> subprocess.C
             f"upt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
         )
     return proc
+
+
+# Session settings a job's own conf may change on the shared test session; restored after each run.
+_SESSION_KEYS = ("spark.sql.shuffle.partitions",)
+
+
+def upt_in_process(spark: SparkSession, *args: str) -> subprocess.CompletedProcess:
+    """Run ``upt <args>`` through the CLI's own ``main`` in this process, on the warm test session.
+
+    Same parsing, conf loading and job code as the console script, without a JVM start per run
+    (a cold JVM costs more than the job on test-sized data). Only the crash test needs a child process.
+    """
+    from jobs.cli import main
+
+    saved = {key: spark.conf.get(key) for key in _SESSION_KEYS}
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # main() installs its JSON log handler
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            code = main(list(args))
+    finally:
+        for key, value in saved.items():
+            spark.conf.set(key, value)
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    if code != 0:
+        raise AssertionError(f"upt {' '.join(args)} exited {code}:\n{out.getvalue()[-3000:]}")
+    return subprocess.CompletedProcess(["upt", *args], code, out.getvalue(), "")
 
 
 def run_summary(proc: subprocess.CompletedProcess) -> dict:

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from chispa import assert_df_equality
 
-from tests.e2e_helpers import UPT, accp_tables, content, run_summary, table_versions, upt
+from tests.e2e_helpers import UPT, accp_tables, content, run_summary, table_versions, upt, upt_in_process
 
 DOMAINS = ("alpha", "beta")
 
@@ -46,9 +46,11 @@ def _later_files(landing: Path) -> Path:
     return landing.parent / [p.name for p in landing.parent.iterdir() if p.name.startswith("later")][0]
 
 
-def _ingest(landing: Path, warehouse: Path, domain: str, *extra: str) -> dict:
+def _ingest(spark, landing: Path, warehouse: Path, domain: str, *extra: str) -> dict:
     return run_summary(
-        upt("ingest", "--domain", domain, "--landing", str(landing), "--warehouse", str(warehouse), *extra)
+        upt_in_process(
+            spark, "ingest", "--domain", domain, "--landing", str(landing), "--warehouse", str(warehouse), *extra
+        )
     )
 
 
@@ -62,10 +64,10 @@ def _line_count(root: Path, domain: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def clean_alpha(landing, tmp_path_factory) -> tuple[Path, dict]:
+def clean_alpha(spark, landing, tmp_path_factory) -> tuple[Path, dict]:
     """One clean ingest of domain alpha: the reference the other runs are compared with."""
     warehouse = tmp_path_factory.mktemp("clean")
-    return warehouse, _ingest(landing, warehouse, "alpha")
+    return warehouse, _ingest(spark, landing, warehouse, "alpha")
 
 
 def _assert_same_records(spark, left: Path, right: Path, ignore: tuple[str, ...] = ()) -> None:
@@ -117,15 +119,15 @@ def test_killed_run_then_rerun_equals_clean_run(spark, landing, clean_alpha, tmp
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
 
-    rerun = _ingest(landing, crashed, "alpha")
+    rerun = _ingest(spark, landing, crashed, "alpha")
     assert rerun["status"] == "succeeded"
     _assert_same_records(spark, crashed, clean)
 
 
-def test_rerun_with_nothing_new_changes_nothing(clean_alpha, landing):
+def test_rerun_with_nothing_new_changes_nothing(spark, clean_alpha, landing):
     warehouse, _ = clean_alpha
     versions = table_versions(warehouse)
-    second = _ingest(landing, warehouse, "alpha")
+    second = _ingest(spark, landing, warehouse, "alpha")
     assert (second["lines_read"], second["files_read"]) == (0, 0)
     changed = {t for t, v in table_versions(warehouse).items() if versions.get(t) != v and t != "ops/job_runs"}
     assert changed == set()
@@ -146,7 +148,7 @@ def test_replayed_files_and_new_dates(spark, landing, clean_alpha, tmp_path):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(f, target)
 
-    run = _ingest(landing, warehouse, "alpha")
+    run = _ingest(spark, landing, warehouse, "alpha")
     assert run["files_read"] == len(copies) + len(list(later.glob("*/alpha/**/*.jsonl")))
     assert run["lines_read"] == first["lines_read"] + _line_count(later, "alpha")
     assert run["lines_rejected"] == 0
@@ -175,7 +177,8 @@ def test_s3_landing_and_warehouse_on_moto(spark, landing, s3_endpoint, s3_bucket
     for f in files:
         s3.upload_file(str(f), s3_bucket, f"landing/{f.relative_to(landing)}")
     result = run_summary(
-        upt(
+        upt_in_process(
+            spark,
             "ingest",
             "--domain",
             "beta",

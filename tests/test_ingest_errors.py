@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pyspark.sql import functions as F
 
-from tests.e2e_helpers import content, run_summary, upt
+from tests.e2e_helpers import content, run_summary, upt_in_process
 
 DOMAIN = "errs"
 TS = "2024-01-01T10:00:00.123Z"
@@ -98,7 +98,9 @@ def _write_corpus(landing: Path) -> None:
 def test_each_bad_line_is_one_error_row_and_good_lines_are_ingested(spark, tmp_path):
     landing, warehouse = tmp_path / "landing", tmp_path / "wh"
     _write_corpus(landing)
-    summary = run_summary(upt("ingest", "--domain", DOMAIN, "--landing", str(landing), "--warehouse", str(warehouse)))
+    summary = run_summary(
+        upt_in_process(spark, "ingest", "--domain", DOMAIN, "--landing", str(landing), "--warehouse", str(warehouse))
+    )
 
     expected_errors = sorted(kind for _, _, kind in CORPUS if kind)
     assert summary["lines_read"] == len(CORPUS)

@@ -7,7 +7,7 @@ from pyspark.sql import functions as F
 
 from datagen import Options, generate
 from matching.evaluation import pairwise_scores
-from tests.e2e_helpers import run_summary, table_versions, upt
+from tests.e2e_helpers import run_summary, table_versions, upt_in_process
 
 DOMAIN = "resolve_e2e"
 # Floors, from the measured rule step on generated data (precision 1.0, recall ~0.41 at 150
@@ -19,14 +19,14 @@ MIN_RECALL = 0.30
 
 
 @pytest.fixture(scope="module")
-def resolved(tmp_path_factory):
+def resolved(spark, tmp_path_factory):
     root = tmp_path_factory.mktemp("resolve_e2e")
     landing, warehouse = root / "landing", root / "warehouse"
     generate(Options(out=str(landing), domain=DOMAIN, travellers=150, seed=5, days=3))
-    upt("ingest", "--domain", DOMAIN, "--landing", str(landing), "--warehouse", str(warehouse))
-    first = run_summary(upt("resolve", "--domain", DOMAIN, "--warehouse", str(warehouse)))
+    upt_in_process(spark, "ingest", "--domain", DOMAIN, "--landing", str(landing), "--warehouse", str(warehouse))
+    first = run_summary(upt_in_process(spark, "resolve", "--domain", DOMAIN, "--warehouse", str(warehouse)))
     versions = table_versions(warehouse)
-    second = run_summary(upt("resolve", "--domain", DOMAIN, "--warehouse", str(warehouse)))
+    second = run_summary(upt_in_process(spark, "resolve", "--domain", DOMAIN, "--warehouse", str(warehouse)))
     return landing, warehouse, first, second, versions
 
 
