@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 from pyspark.sql import SparkSession
 
 from jobs.config import Settings
@@ -39,6 +42,10 @@ def build_spark(settings: Settings, app_name: str | None = None) -> SparkSession
     builder = SparkSession.builder.appName(app_name or settings.get("app_name", "upt-lakehouse"))
     if settings.get("master"):
         builder = builder.master(settings.get("master"))
+    if str(settings.get("master") or "").startswith("local"):
+        # Local Python workers must be this interpreter (the venv's), not whatever `python3` is on PATH;
+        # clusters set PYSPARK_PYTHON themselves.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     for key, value in spark_conf(settings).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
