@@ -22,7 +22,7 @@ ISO_8601_DATETIME = (
 ISO_8601_DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 # Empty strings are "no value" in ACCP records (UPT writes "" for absent fields): format rules skip them.
 EMAIL = r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"
-PHONE = r"^$|^\+?[0-9][0-9 ()./-]{3,28}[0-9]$"
+PHONE = r"^$|^\+?[0-9(][0-9 ()./-]{3,28}[0-9]$"
 
 RULE_GROUPS = (
     "key",
