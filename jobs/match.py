@@ -160,9 +160,12 @@ def build_features(spark: SparkSession, settings: Settings, domain: str, conf: M
     ensure_identity_tables(spark, settings)
     tables = accp_tables(spark, settings, domain)
     identity = load_identity_conf(settings)
-    attributes = identity_attributes(tables, str(identity.get("default_country_code", "1")))
-    mapping = read_identity(spark, settings, "traveller_profiles", domain)
-    return profile_features(attributes, person_details(tables), mapping, conf.max_profiles_per_value)
+    # Checkpointed inputs keep the optimizer away from the normalisation expressions of 14 tables.
+    attributes = identity_attributes(tables, str(identity.get("default_country_code", "1"))).localCheckpoint()
+    details = person_details(tables)
+    details = details.localCheckpoint() if details is not None else None
+    mapping = read_identity(spark, settings, "traveller_profiles", domain).localCheckpoint()
+    return profile_features(attributes, details, mapping, conf.max_profiles_per_value)
 
 
 def train_model(db_api, features: DataFrame, conf: MatchingConf) -> tuple[dict, object]:
@@ -176,7 +179,9 @@ def train_model(db_api, features: DataFrame, conf: MatchingConf) -> tuple[dict, 
         rules, recall=float(training.get("deterministic_recall", 0.7))
     )
     linker.training.estimate_u_using_random_sampling(
-        max_pairs=float(training.get("max_pairs_for_u", 2e6)), seed=int(training.get("seed", 42))
+        max_pairs=float(training.get("max_pairs_for_u", 2e6)),
+        seed=int(training.get("seed", 42)),
+        num_chunks=int(training.get("u_chunks", 1)),
     )
     for rule in training["em_blocking_rules"]:
         linker.training.estimate_parameters_using_expectation_maximisation(blocking_rule(rule))

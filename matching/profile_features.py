@@ -97,14 +97,24 @@ def person_details(tables: dict[str, DataFrame]) -> DataFrame:
     return result
 
 
-def _mode(long: DataFrame, key: str, value: str, order_by: Column | None = None) -> DataFrame:
-    """(domain, profile_id, <value>): the value most rows of the profile carry (newest, then smallest, on ties)."""
-    counts = long.where(F.col(value).isNotNull()).groupBy("domain", "profile_id", value)
-    counts = counts.agg(F.count("*").alias("_n"), F.max(order_by if order_by is not None else F.lit(None)).alias("_t"))
-    best = Window.partitionBy("domain", "profile_id").orderBy(
-        F.col("_n").desc(), F.col("_t").desc_nulls_last(), F.col(value)
+def _modes(long: DataFrame, attributes: tuple[str, ...]) -> DataFrame:
+    """(domain, profile_id, <one column per attribute>): the value most of the profile's rows carry.
+
+    ``long``: (domain, profile_id, attribute, value, updated); ties go to the newest, then the
+    smallest value. One window over all attributes, then a pivot, instead of a join per attribute.
+    """
+    counts = (
+        long.where(F.col("value").isNotNull() & F.col("attribute").isin(*attributes))
+        .groupBy("domain", "profile_id", "attribute", "value")
+        .agg(F.count("*").alias("_n"), F.max("updated").alias("_t"))
     )
-    return counts.withColumn("_r", F.row_number().over(best)).where("_r = 1").select("domain", "profile_id", value)
+    best = Window.partitionBy("domain", "profile_id", "attribute").orderBy(
+        F.col("_n").desc(), F.col("_t").desc_nulls_last(), F.col("value")
+    )
+    top = counts.withColumn("_r", F.row_number().over(best)).where("_r = 1")
+    return top.groupBy("domain", "profile_id").agg(
+        *[F.max(F.when(F.col("attribute") == a, F.col("value"))).alias(a) for a in attributes]
+    )
 
 
 def _shared_values(long: DataFrame, limit: int) -> DataFrame:
@@ -127,55 +137,35 @@ def profile_features(
     """
     links = mapping.select("domain", "traveller_id", "profile_id")
     long = attributes.join(links, ["domain", "traveller_id"]).select("domain", "profile_id", "attribute", "value")
-    multi = long.where(F.col("attribute").isin(*ARRAYS)).join(
-        _shared_values(long.where(F.col("attribute").isin(*ARRAYS)), max_profiles_per_value),
-        ["domain", "attribute", "value"],
+    shared = _shared_values(long.where(F.col("attribute").isin(*ARRAYS)), max_profiles_per_value)
+    flagged = long.join(shared.withColumn("_keep", F.lit(True)), ["domain", "attribute", "value"], "left")
+
+    def values_of(attribute: str, keep_only: bool) -> Column:
+        wanted = F.col("attribute") == attribute
+        if keep_only:
+            wanted = wanted & F.col("_keep")
+        return _empty_to_null(F.array_sort(F.collect_set(F.when(wanted, F.col("value")))))
+
+    arrays = flagged.groupBy("domain", "profile_id").agg(
+        *[values_of(a, True).alias(c) for a, c in ARRAYS.items()],
+        values_of("first_name", False).alias("first_names"),
+        values_of("last_name", False).alias("last_names"),
     )
-    arrays = multi.groupBy("domain", "profile_id").agg(
-        *[
-            _empty_to_null(F.array_sort(F.collect_set(F.when(F.col("attribute") == a, F.col("value"))))).alias(c)
-            for a, c in ARRAYS.items()
-        ]
-    )
-    spellings = (
-        long.where(F.col("attribute").isin("first_name", "last_name"))
-        .groupBy("domain", "profile_id")
-        .agg(
-            _empty_to_null(
-                F.array_sort(F.collect_set(F.when(F.col("attribute") == "first_name", F.col("value"))))
-            ).alias("first_names"),
-            _empty_to_null(
-                F.array_sort(F.collect_set(F.when(F.col("attribute") == "last_name", F.col("value"))))
-            ).alias("last_names"),
-        )
-    )
-    # Primary email / phone: the one most of the profile's travellers share.
-    pivoted = long.select("domain", "profile_id", "attribute", "value")
-    scalars = [
-        _mode(pivoted.where(F.col("attribute") == a).withColumnRenamed("value", a), "profile_id", a)
-        for a in (*SCALARS, "email", "phone")
-    ]
-    profiles = links.groupBy("domain", "profile_id").agg(F.countDistinct("traveller_id").alias("traveller_count"))
-    result = profiles
-    for part in scalars:
-        result = result.join(part, ["domain", "profile_id"], "left")
-    result = result.join(arrays, ["domain", "profile_id"], "left").join(spellings, ["domain", "profile_id"], "left")
+    # Scalars, and the primary email / phone: the value most of the profile's travellers share.
+    scalars = long.withColumn("updated", F.lit(None).cast("timestamp"))
     if details is not None:
-        per_profile = details.join(links, ["domain", "traveller_id"])
-        for column in DETAILS:
-            result = result.join(
-                _mode(
-                    per_profile.select("domain", "profile_id", column, "updated"),
-                    "profile_id",
-                    column,
-                    F.col("updated"),
-                ),
-                ["domain", "profile_id"],
-                "left",
-            )
-    else:
-        for column in DETAILS:
-            result = result.withColumn(column, F.lit(None).cast("string"))
+        detail_long = details.join(links, ["domain", "traveller_id"]).select(
+            "domain",
+            "profile_id",
+            F.explode(
+                F.array(*[F.struct(F.lit(c).alias("attribute"), F.col(c).alias("value")) for c in DETAILS])
+            ).alias("p"),
+            "updated",
+        )
+        scalars = scalars.unionByName(detail_long.select("domain", "profile_id", "p.attribute", "p.value", "updated"))
+    modes = _modes(scalars, (*SCALARS, "email", "phone", *DETAILS))
+    profiles = links.groupBy("domain", "profile_id").agg(F.countDistinct("traveller_id").alias("traveller_count"))
+    result = profiles.join(modes, ["domain", "profile_id"], "left").join(arrays, ["domain", "profile_id"], "left")
     # The primary email/phone must be one that survived the junk filter.
     result = result.withColumn("email", F.when(F.array_contains(F.col("emails"), F.col("email")), F.col("email")))
     result = result.withColumn("phone", F.when(F.array_contains(F.col("phones"), F.col("phone")), F.col("phone")))

@@ -1,0 +1,102 @@
+"""Pure matching-input functions: one row per profile, agreed scalars, arrays without junk values."""
+
+from __future__ import annotations
+
+import pytest
+from chispa import assert_df_equality
+
+from matching.profile_features import FEATURE_COLUMNS, gender, postal_code, profile_features
+from matching.splink_settings import MatchingConfError, validate
+
+D = "t"
+
+
+def _attributes(spark, rows):
+    return spark.createDataFrame(
+        [(D, *r) for r in rows], "domain string, traveller_id string, attribute string, value string"
+    )
+
+
+def _mapping(spark, rows):
+    return spark.createDataFrame([(D, *r) for r in rows], "domain string, traveller_id string, profile_id string")
+
+
+def test_postal_code_and_gender(spark):
+    df = spark.createDataFrame([("sw1a 1aa", "Male"), ("", "F"), (None, "unknown")], "pc string, g string")
+    out = df.select(postal_code("pc").alias("pc"), gender("g").alias("g"))
+    expected = spark.createDataFrame([("SW1A1AA", "m"), (None, "f"), (None, None)], "pc string, g string")
+    assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_one_row_per_profile_with_mode_and_arrays(spark):
+    attributes = _attributes(
+        spark,
+        [
+            ("t1", "first_name", "robert"),
+            ("t2", "first_name", "robert"),
+            ("t3", "first_name", "bob"),
+            ("t1", "last_name", "smith"),
+            ("t1", "email", "rob@x.com"),
+            ("t3", "email", "bob.smith@y.com"),
+            ("t1", "phone", "15551234567"),
+            ("t1", "date_of_birth", "1980-02-03"),
+            ("t9", "first_name", "ann"),
+        ],
+    )
+    mapping = _mapping(spark, [("t1", "p1"), ("t2", "p1"), ("t3", "p1"), ("t9", "p2")])
+    out = profile_features(attributes, None, mapping, max_profiles_per_value=10)
+    assert out.columns == list(FEATURE_COLUMNS)
+    got = out.select("profile_id", "first_name", "first_names", "emails", "phones", "birth_year", "traveller_count")
+    expected = spark.createDataFrame(
+        [
+            ("p1", "robert", ["bob", "robert"], ["bob.smith@y.com", "rob@x.com"], ["15551234567"], "1980", 3),
+            ("p2", "ann", ["ann"], None, None, None, 1),
+        ],
+        "profile_id string, first_name string, first_names array<string>, emails array<string>, "
+        "phones array<string>, birth_year string, traveller_count long",
+    )
+    assert_df_equality(got, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_values_shared_by_too_many_profiles_are_dropped(spark):
+    rows = [(f"t{i}", "email", "none@none.com") for i in range(4)] + [("t0", "email", "a@b.com")]
+    mapping = _mapping(spark, [(f"t{i}", f"p{i}") for i in range(4)])
+    out = profile_features(_attributes(spark, rows), None, mapping, max_profiles_per_value=3)
+    got = out.select("profile_id", "emails", "email", "email_local")
+    expected = spark.createDataFrame(
+        [
+            ("p0", ["a@b.com"], "a@b.com", "a"),
+            ("p1", None, None, None),
+            ("p2", None, None, None),
+            ("p3", None, None, None),
+        ],
+        "profile_id string, emails array<string>, email string, email_local string",
+    )
+    assert_df_equality(got, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_feature_hash_changes_only_with_content(spark):
+    mapping = _mapping(spark, [("t1", "p1")])
+    a = profile_features(_attributes(spark, [("t1", "last_name", "smith")]), None, mapping).first()["feature_hash"]
+    b = profile_features(_attributes(spark, [("t1", "last_name", "smith")]), None, mapping).first()["feature_hash"]
+    c = profile_features(_attributes(spark, [("t1", "last_name", "smyth")]), None, mapping).first()["feature_hash"]
+    assert a == b != c
+
+
+def test_settings_validate_and_build(settings):
+    from jobs.config import load_matching_conf
+
+    raw = load_matching_conf(settings)
+    conf = validate(raw)
+    assert conf.auto_merge_threshold is None  # off by default
+    built = conf.settings_creator().get_settings("spark").as_dict()
+    assert [c["output_column_name"] for c in built["comparisons"]] == [c["column"] for c in raw["comparisons"]]
+    for broken, message in (
+        ({**raw, "threshold": 1.5}, "threshold"),
+        ({**raw, "blocking_rules": [["no_such_column"]]}, "unknown column"),
+        ({**raw, "comparisons": [{"column": "first_name", "kind": "fuzzy"}]}, "unknown kind"),
+        ({**raw, "auto_merge_threshold": 0.1}, "auto_merge_threshold"),
+        ({**raw, "surprise": 1}, "unknown matching keys"),
+    ):
+        with pytest.raises(MatchingConfError, match=message):
+            validate(broken)
