@@ -48,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--run-id", help="run whose rows to validate (default: the newest ingest/resolve run)")
     parser.add_argument("--tables", help="comma-separated suite tables, e.g. accp/air_booking (default: all)")
     parser.add_argument("--no-docs", action="store_true", help="skip building the Data Docs site")
+    parser.add_argument("--list", action="store_true", help="print the expectations of every suite and exit")
 
 
 def enabled(value) -> bool:
@@ -246,10 +247,26 @@ def after_job(spark: SparkSession, settings: Settings, domain: str, run_id: str)
     return validate(spark, settings, domain, run_id)["exit_code"]
 
 
+def list_suites(settings: Settings) -> list[str]:
+    """``<table> (<jobs>): [severity] expectation`` lines for every suite of conf (no Spark)."""
+    from quality.suites import expectation_id, expectations_for, suite_specs
+
+    documents = load_expectation_documents()
+    lines = []
+    for spec in sorted(suite_specs(documents), key=lambda s: s.table):
+        lines.append(f"{spec.table} (after {', '.join(spec.after)}; rows where {spec.run_column or 'domain'} = run)")
+        for expectation in expectations_for(spec, documents.get("_codes", {}), settings.get("quality.severity", {})):
+            lines.append(f"  [{expectation.meta['severity']}] {expectation_id(expectation)}")
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     from jobs.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
+    if args.list:
+        print("\n".join(list_suites(settings)))
+        return 0
     spark = build_spark(settings, app_name=f"upt-validate-{args.domain}")
     only = tuple(t.strip() for t in args.tables.split(",")) if args.tables else None
     summary = validate(spark, settings, args.domain, args.run_id, only, docs=not args.no_docs)
