@@ -94,10 +94,14 @@ def render(status: dict, charts: dict[str, list[tuple[str, float]]]) -> str:
         numeric={2, 3},
     )
     objects = table(["ACCP object type", "records"], [[k, f"{v:,d}"] for k, v in status["objects"].items()], {1})
-    failures = table(
-        ["severity", "table", "expectation", "unexpected rows"],
-        [[f["severity"], f["table"], f["expectation"], f["unexpected_count"]] for f in val["failures"]],
-        {3},
+    failures = (
+        table(
+            ["severity", "table", "expectation", "unexpected rows"],
+            [[f["severity"], f["table"], f["expectation"], f["unexpected_count"]] for f in val["failures"]],
+            {3},
+        )
+        if val["failures"]
+        else '<p class="muted">Every expectation passed.</p>'
     )
     fresh = status["freshness"]
     chart_html = "".join(f"<h2>{esc(title)}</h2>{bar_chart(title, points)}" for title, points in charts.items())
