@@ -183,8 +183,17 @@ def train_model(db_api, features: DataFrame, conf: MatchingConf) -> tuple[dict, 
         seed=int(training.get("seed", 42)),
         num_chunks=int(training.get("u_chunks", 1)),
     )
+    failed = []
     for rule in training["em_blocking_rules"]:
-        linker.training.estimate_parameters_using_expectation_maximisation(blocking_rule(rule))
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(blocking_rule(rule))
+        except ValueError as exc:
+            # Splink 5 refuses an m of exactly 0 (a level EM saw only among non-matches, common on
+            # small data); the other sessions still estimate those comparisons.
+            log.warning(json.dumps({"event": "em_session_failed", "rule": rule, "error": str(exc)[:300]}))
+            failed.append(rule)
+    if len(failed) == len(training["em_blocking_rules"]):
+        raise RuntimeError(f"every EM session failed: {failed}")
     return linker.misc.save_model_to_json(), linker
 
 

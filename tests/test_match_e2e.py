@@ -28,7 +28,8 @@ def world(spark, tmp_path_factory):
     root = tmp_path_factory.mktemp("match_e2e")
     landing, warehouse = root / "landing", root / "warehouse"
     generate(Options(out=str(landing), domain=DOMAIN, travellers=200, seed=21, days=2))
-    settings = load_settings("local", {"warehouse": str(warehouse)})
+    # A smaller u sample than production keeps the test quick; the model is otherwise the conf's.
+    settings = load_settings("local", {"warehouse": str(warehouse), "matching.training.max_pairs_for_u": 100000})
     assert main(["ingest", "--domain", DOMAIN, "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
     assert main(["resolve", "--domain", DOMAIN, "--warehouse", str(warehouse)]) == 0
     first = match(spark, settings, DOMAIN)
