@@ -32,6 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--truth", required=True, help="CSV with source_traveller_id (or traveller_id), person_id")
     parser.add_argument("--thresholds", help="comma-separated match probabilities (default: conf threshold and more)")
     parser.add_argument("--chart", help="precision-recall HTML (default <warehouse>/matching/evaluation-<domain>.html)")
+    parser.add_argument(
+        "--identified-only",
+        action="store_true",
+        help="score only travellers whose profile carries an identity attribute (name, dob, email, phone, "
+        "loyalty id): anonymous sessions cannot be matched by any identity attribute",
+    )
     parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
     parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
@@ -59,8 +65,16 @@ def f1(scores: dict) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+IDENTITY_COLUMNS = ("first_name", "last_name", "date_of_birth", "emails", "phones", "loyalty_ids")
+
+
 def evaluate(
-    spark: SparkSession, settings: Settings, domain: str, truth_path: str, thresholds: list[float]
+    spark: SparkSession,
+    settings: Settings,
+    domain: str,
+    truth_path: str,
+    thresholds: list[float],
+    identified_only: bool = False,
 ) -> list[dict]:
     """One row for the rules alone, then one per threshold for rules plus matches."""
     mapping = (
@@ -68,8 +82,14 @@ def evaluate(
         .load(settings.table_path("identity", "traveller_profiles"))
         .where(F.col("domain") == domain)
         .select("traveller_id", "profile_id")
-        .localCheckpoint()
     )
+    if identified_only:
+        features = spark.read.format("delta").load(settings.table_path("matching", "profile_features"))
+        identified = features.where(F.col("domain") == domain).where(
+            F.coalesce(*[F.col(c).cast("string") for c in IDENTITY_COLUMNS]).isNotNull()
+        )
+        mapping = mapping.join(identified.select("profile_id"), "profile_id", "left_semi")
+    mapping = mapping.localCheckpoint()
     truth = read_truth(spark, truth_path).localCheckpoint()
     rows = [{"method": "rules", "threshold": None, **pairwise_scores(mapping, truth)}]
     matches_path = settings.table_path("matching", "profile_matches")
@@ -129,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         [float(t) for t in args.thresholds.split(",")] if args.thresholds else sorted({default, *DEFAULT_THRESHOLDS})
     )
     spark = build_spark(settings, app_name=f"upt-evaluate-{args.domain}")
-    rows = evaluate(spark, settings, args.domain, args.truth, thresholds)
+    rows = evaluate(spark, settings, args.domain, args.truth, thresholds, args.identified_only)
     for row in rows:
         row["default"] = row["threshold"] == default
         print(json.dumps(row, sort_keys=True))

@@ -32,6 +32,7 @@ FEATURE_COLUMNS = (
     "emails",
     "email",
     "email_local",
+    "email_stem",
     "phones",
     "phone",
     "loyalty_ids",
@@ -171,6 +172,10 @@ def profile_features(
     result = result.withColumn("phone", F.when(F.array_contains(F.col("phones"), F.col("phone")), F.col("phone")))
     result = (
         result.withColumn("email_local", F.regexp_replace(F.substring_index("email", "@", 1), r"[._+-]", ""))
+        # Letters of the local part only (``richard.hall70`` -> ``richardhall``): people keep the name
+        # part across providers and add or drop digits.
+        .withColumn("email_stem", F.regexp_replace("email_local", r"[^a-z]", ""))
+        .withColumn("email_stem", F.when(F.length("email_stem") >= 6, F.col("email_stem")))
         .withColumn("birth_year", F.substring("date_of_birth", 1, 4))
         .withColumn("first_name_initial", F.substring("first_name", 1, 1))
         .withColumn("last_name_soundex", F.when(F.col("last_name").isNotNull(), F.soundex("last_name")))

@@ -84,7 +84,7 @@ def _check_comparison(spec: Any, index: int) -> None:
         _fail(f"{where}: needs 'column' and 'kind'")
     if spec["kind"] not in KINDS:
         _fail(f"{where}: unknown kind {spec['kind']!r}; expected one of {KINDS}")
-    for key in ("column", "array", "primary", "local_part"):
+    for key in ("column", "array", "primary", "local_part", "stem"):
         if key in spec:
             _check_column(spec[key], f"{where}.{key}")
     for value in spec.get("jaro_winkler", []):
@@ -171,6 +171,10 @@ def comparison(spec: dict):
         if spec.get("primary"):
             local = spec.get("local_part", spec["primary"])
             levels.append(cll.ExactMatchLevel(local).configure(label_for_charts="Same local part"))
+            if spec.get("stem"):
+                levels.append(
+                    cll.ExactMatchLevel(spec["stem"]).configure(label_for_charts="Same letters in local part")
+                )
             levels += [cll.JaroWinklerLevel(local, t) for t in spec.get("jaro_winkler", [0.88])]
     elif kind == "phone":
         levels.append(cll.ArrayIntersectLevel(column, 1).configure(label_for_charts="Shared number"))
