@@ -24,6 +24,24 @@ def _run(*args: str) -> str:
     return subprocess.run([*UPT, *args], check=True, capture_output=True, text=True).stdout
 
 
+def model_for_duckdb(model: dict, settings) -> dict:
+    """The trained Spark model re-expressed in DuckDB SQL: same levels, same m/u and prior.
+
+    Saved models carry Spark-quoted SQL, so the conf's comparisons are rebuilt for DuckDB and the
+    trained parameters copied over level by level.
+    """
+    from jobs.match import matching_conf
+
+    duck = matching_conf(settings).settings_creator().get_settings("duckdb").as_dict()
+    duck["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    for target, source in zip(duck["comparisons"], model["comparisons"], strict=True):
+        for level, trained in zip(target["comparison_levels"], source["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability", "tf_adjustment_weight"):
+                if key in trained:
+                    level[key] = trained[key]
+    return duck
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--profiles", type=int, default=100000)
@@ -82,7 +100,8 @@ def main() -> int:
         filters=[("domain", "=", args.domain)]
     )
     clock = time.monotonic()
-    linker = Linker(DuckDBAPI().register(features.drop(columns=["model_version"])), model, log_level=None)
+    duck_model = model_for_duckdb(model, settings)
+    linker = Linker(DuckDBAPI().register(features.drop(columns=["model_version"])), duck_model, log_level=None)
     predictions = linker.inference.predict(warning_mode="never")
     duck_pairs = predictions.as_duckdbpyrelation().count("*").fetchone()[0]
     timings["match_duckdb"] = round(time.monotonic() - clock, 1)

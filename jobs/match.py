@@ -173,7 +173,8 @@ def train_model(db_api, features: DataFrame, conf: MatchingConf) -> tuple[dict, 
     from splink import Linker
 
     training = conf.training
-    linker = Linker(db_api.register(features.select(*FEATURE_COLUMNS)), conf.settings_creator(), log_level=None)
+    records = db_api.register(features.select(*FEATURE_COLUMNS))
+    linker = Linker(records, conf.settings_creator(), log_level=None)
     rules = [blocking_rule(r) for r in training.get("deterministic_rules") or conf.blocking_rules[:1]]
     linker.training.estimate_probability_two_random_records_match(
         rules, recall=float(training.get("deterministic_recall", 0.7))
@@ -185,16 +186,23 @@ def train_model(db_api, features: DataFrame, conf: MatchingConf) -> tuple[dict, 
     )
     failed = []
     for rule in training["em_blocking_rules"]:
+        before = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(blocking_rule(rule))
         except ValueError as exc:
             # Splink 5 refuses an m of exactly 0 (a level EM saw only among non-matches, common on
-            # small data); the other sessions still estimate those comparisons.
+            # small data); the other sessions still estimate those comparisons. A failed session
+            # leaves the linker's settings without the blocked comparisons, so restore them.
             log.warning(json.dumps({"event": "em_session_failed", "rule": rule, "error": str(exc)[:300]}))
             failed.append(rule)
+            linker = Linker(records, before, log_level=None)
     if len(failed) == len(training["em_blocking_rules"]):
         raise RuntimeError(f"every EM session failed: {failed}")
-    return linker.misc.save_model_to_json(), linker
+    model = linker.misc.save_model_to_json()
+    expected = [c["column"] for c in conf.comparisons]
+    if [c["output_column_name"] for c in model["comparisons"]] != expected:
+        raise RuntimeError(f"trained model lost comparisons: {model['comparisons']!r:.200}")
+    return model, linker
 
 
 def train(spark: SparkSession, settings: Settings, domain: str, features: DataFrame | None = None) -> dict:
