@@ -1,6 +1,6 @@
 """End to end: generated data, ingest, resolve, then `upt match` (Splink on Spark) and its outputs.
 
-One module-scoped dataset (200 travellers) is ingested, resolved and matched once; the incremental,
+One module-scoped dataset (120 travellers, the identity-bearing objects) is ingested, resolved and matched once; the incremental,
 auto-merge and export tests build on it in file order.
 """
 
@@ -19,6 +19,8 @@ from jobs.config import load_settings
 from tests.e2e_helpers import table_versions
 
 DOMAIN = "match_e2e"
+# The business objects that carry identity attributes: ingesting only these keeps the test quick.
+OBJECTS = ("--objects", "pax_profile,guest_profile,air_booking,hotel_booking")
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +29,10 @@ def world(spark, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("match_e2e")
     landing, warehouse = root / "landing", root / "warehouse"
-    generate(Options(out=str(landing), domain=DOMAIN, travellers=200, seed=21, days=2))
+    generate(Options(out=str(landing), domain=DOMAIN, travellers=120, seed=21, days=1))
     # A smaller u sample than production keeps the test quick; the model is otherwise the conf's.
     settings = load_settings("local", {"warehouse": str(warehouse), "matching.training.max_pairs_for_u": 100000})
-    assert main(["ingest", "--domain", DOMAIN, "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+    assert main(["ingest", "--domain", DOMAIN, "--landing", str(landing), "--warehouse", str(warehouse), *OBJECTS]) == 0
     assert main(["resolve", "--domain", DOMAIN, "--warehouse", str(warehouse)]) == 0
     first = match(spark, settings, DOMAIN)
     return {"landing": landing, "warehouse": warehouse, "settings": settings, "first": first}
@@ -96,7 +98,12 @@ def test_unchanged_rerun_writes_nothing_then_new_files_compare_only_new_profiles
             truth=str(world["landing"].parent / "truth2.csv"),
         )
     )
-    assert main(["ingest", "--domain", DOMAIN, "--landing", str(world["landing"]), "--warehouse", str(warehouse)]) == 0
+    assert (
+        main(
+            ["ingest", "--domain", DOMAIN, "--landing", str(world["landing"]), "--warehouse", str(warehouse), *OBJECTS]
+        )
+        == 0
+    )
     assert main(["resolve", "--domain", DOMAIN, "--warehouse", str(warehouse)]) == 0
     snapshot = (
         spark.read.format("delta").load(f"{warehouse}/matching/profile_features").where(F.col("domain") == DOMAIN)
