@@ -7,12 +7,14 @@ known ``object_type`` with its JSON text in ``bo_json``.
 
 from __future__ import annotations
 
+from functools import reduce
+
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType, StructField, StructType
 
 from transforms.schemas import SCHEMAS
-from transforms.values import nz
+from transforms.values import errors, nz
 
 ENVELOPE_SCHEMA = StructType(
     [
@@ -139,7 +141,11 @@ def classify_lines(lines_df: DataFrame, domain: str) -> DataFrame:
             # The guide spells mergeModeProfileID, upstream code reads mergeModeProfileId: accept both
             # (a struct cannot hold both names when Spark resolves names case-insensitively).
             "merge_target",
-            nz(F.coalesce(F.col("envelope.mergeModeProfileID"), F.get_json_object("line", "$.mergeModeProfileId"))),
+            # Only envelopes can ask for a merge: bare lines skip the second parse of the line.
+            F.when(
+                F.col("is_envelope"),
+                nz(F.coalesce(F.col("envelope.mergeModeProfileID"), F.get_json_object("line", "$.mergeModeProfileId"))),
+            ).otherwise(F.lit("")),
         )
         .withColumn("uid", F.col("envelope.uid"))
         .withColumn("envelope_ts", F.col("envelope.timestamp"))
@@ -155,19 +161,11 @@ def parse_business_object(lines_df: DataFrame, business_object: str) -> DataFram
     """
     schema = SCHEMAS[business_object]
     array_fields = [f.name for f in schema.fields if isinstance(f.dataType, ArrayType)]
-    keys = F.json_object_keys("bo_json")
     parsed = lines_df.withColumn("data", F.from_json("bo_json", schema))
-    null_arrays = F.filter(
-        F.array(
-            *[
-                F.when(F.array_contains(keys, name) & F.col("data").getField(name).isNull(), F.lit(name))
-                for name in array_fields
-            ]
-        )
-        if array_fields
-        else F.array().cast("array<string>"),
-        lambda name: name.isNotNull(),
-    )
+    is_null = {name: F.col("data").getField(name).isNull() for name in array_fields}
+    # The line's keys (a second parse) are only needed when some top-level array came out null.
+    keys = F.when(reduce(Column.__or__, is_null.values()), F.json_object_keys("bo_json")) if array_fields else None
+    null_arrays = errors(*[F.when(F.array_contains(keys, name) & is_null[name], F.lit(name)) for name in array_fields])
     return parsed.withColumn(
         "null_array_message",
         F.when(

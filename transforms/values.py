@@ -25,6 +25,9 @@ _ISO_EXTENDED = (
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
     r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
+# The usual layout, parsed without the rewrite below (fraction of 1 to 6 digits, as the rewrite keeps).
+_ISO_COMMON = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$"
+_COMMON_LAYOUT = "yyyy-MM-dd'T'HH:mm:ss[.SSSSSS]XXX"
 _ISO_BASIC = r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$"
 
 
@@ -106,8 +109,17 @@ def timestamp_error(col: Column, path: str) -> Column:
 
 
 def errors(*checks: Column) -> Column:
-    """array<string> of the non-null error texts among ``checks``."""
-    return F.filter(F.array(*[c.cast("string") for c in checks]), lambda e: e.isNotNull())
+    """array<string> of the non-null error texts among ``checks``, in order.
+
+    Built from one-element arrays rather than ``filter(array(...))``: a higher-order function is
+    evaluated row by row by the interpreter, and with it every check below it (regexes, timestamp
+    parsing, attribute lookups), with no common-subexpression sharing. ``flatten`` is code-generated.
+    """
+    none = F.array().cast("array<string>")
+    if not checks:
+        return none
+    texts = [c.cast("string") for c in checks]
+    return F.flatten(F.array(*[F.when(t.isNotNull(), F.array(t)).otherwise(none) for t in texts]))
 
 
 def array_errors(array_col: Column, check) -> Column:
@@ -171,26 +183,35 @@ def _zone(col: Column) -> Column:
     )
 
 
+def _is_common_iso(col: Column) -> Column:
+    """The layout nearly all data uses (``2024-01-02T03:04:05[.ffffff](Z|+01:00)``): one regex."""
+    return F.trim(col).rlike(_ISO_COMMON)
+
+
 def parse_timestamp(col: Column) -> Column:
     """UTC timestamp of any valid ISO-8601 date-time; null when it is not one (month 13 included).
 
     Spark's ``to_timestamp`` patterns each accept one layout, and UPT data mixes fraction lengths,
-    1-digit months and zones, so the text is first rewritten into one canonical layout.
+    1-digit months and zones, so the text is first rewritten into one canonical layout. The common
+    layout is parsed directly (the rewrite costs about twenty regex matches per value); a strict
+    parse that fails there (Feb 30, hour 24) falls through to the general path, which rejects it too.
     """
     canonical = _canonical_iso(col)
     local = F.to_timestamp(canonical, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS")
     # Reject impossible calendar dates that to_timestamp would roll over (e.g. Feb 30).
     valid = local.isNotNull() & (F.date_format(local, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS") == canonical)
     with_zone = F.to_timestamp(F.concat(canonical, _zone(col)), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
-    return F.when(valid, with_zone)
+    common = F.when(_is_common_iso(col), F.to_timestamp(F.trim(col), _COMMON_LAYOUT))
+    return F.coalesce(common, F.when(valid, with_zone))
 
 
 def last_updated_partition(col: Column) -> Column:
     """``yyyy-MM-dd-HH`` from the text of the timestamp, without zone conversion (as UPT)."""
     canonical = _canonical_iso(col)
+    common = F.trim(col)
     return F.when(
-        canonical.isNotNull(), F.concat(F.substring(canonical, 1, 10), F.lit("-"), F.substring(canonical, 12, 2))
-    )
+        _is_common_iso(col), F.concat(F.substring(common, 1, 10), F.lit("-"), F.substring(common, 12, 2))
+    ).when(canonical.isNotNull(), F.concat(F.substring(canonical, 1, 10), F.lit("-"), F.substring(canonical, 12, 2)))
 
 
 # ---------------------------------------------------------------- extended data
