@@ -48,7 +48,7 @@ format: $(STAMP)
 bench: bench-ingest
 
 bench-ingest: $(STAMP)
-	$(BIN)/python -m benchmarks.ingest --travelers $(N)
+	$(BIN)/python -m benchmarks.ingest --travelers $(N) $(if $(WORKDIR),--workdir $(WORKDIR))
 
 # Rule-step precision/recall of upt resolve on generated data (EVAL_N travellers, default 10,000).
 eval-rules: $(STAMP)
