@@ -103,7 +103,7 @@ def main() -> int:
     duck_model = model_for_duckdb(model, settings)
     linker = Linker(DuckDBAPI().register(features.drop(columns=["model_version"])), duck_model, log_level=None)
     predictions = linker.inference.predict(warning_mode="never")
-    duck_pairs = predictions.as_duckdbpyrelation().count("*").fetchone()[0]
+    duck_pairs = len(predictions.as_pandas_dataframe())
     timings["match_duckdb"] = round(time.monotonic() - clock, 1)
     report = {
         "profiles": len(features),
