@@ -6,6 +6,8 @@ micro-batch that runs twice (crash before the checkpoint commit) leaves the same
 
 from __future__ import annotations
 
+import json
+
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
@@ -67,13 +69,14 @@ def merge_records(
     ``source`` also carries ``ingest_mode`` and ``partial_fields``: a ``partial`` row overwrites only
     the listed ``<object_type>.<field>`` columns (or all with ``<object_type>.*``) of an existing row.
     Equal timestamps with equal content change nothing, so replays leave the table as it is.
-    A table created by this very batch is empty, so its rows are appended without the MERGE join.
+    A table created by this very batch is empty (or absent: the append creates it, partitioned by
+    ``domain``), so its rows are appended without the MERGE join.
     """
     order = [F.col("last_updated_ts").desc(), F.col("source_file").desc(), F.col("line_number").desc()]
     source = latest_per_key(source, RECORD_KEY, order)
     if target_is_new:
         before = latest_version(spark, path)
-        source.select(*stored_columns).write.format("delta").mode("append").save(path)
+        source.select(*stored_columns).write.format("delta").mode("append").partitionBy("domain").save(path)
         return {"numTargetRowsInserted": operation_metrics_since(spark, path, before).get("numOutputRows", 0)}
     key_match = " AND ".join([f"t.domain = '{domain}'"] + [f"t.{k} <=> s.{k}" for k in RECORD_KEY])
     newer = (
@@ -135,10 +138,29 @@ def operation_metrics_since(spark: SparkSession, path: str, before: int) -> dict
 
     A MERGE that changes nothing may not commit, so "the last commit" could be an older one.
     """
-    if latest_version(spark, path) == before:
-        return {}
-    row = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first()
-    return dict(row["operationMetrics"] or {}) if row and row["version"] > before else {}
+    latest = latest_version(spark, path)
+    return commit_metrics(spark, path, latest) if latest > before else {}
+
+
+def commit_metrics(spark: SparkSession, path: str, version: int) -> dict:
+    """``operationMetrics`` of one commit, read from its ``_delta_log`` JSON file on the driver.
+
+    ``DeltaTable.history`` would run a Spark job over the log for the same small map; a batch
+    writes a dozen tables, so reading the one commit file directly saves a job per write.
+    """
+    jvm = spark.sparkContext._jvm
+    commit = jvm.org.apache.hadoop.fs.Path(f"{path.rstrip('/')}/_delta_log/{version:020d}.json")
+    fs = commit.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    stream = fs.open(commit)
+    try:
+        text = jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
+    finally:
+        stream.close()
+    for line in text.splitlines():
+        action = json.loads(line) if line.strip() else {}
+        if "commitInfo" in action:
+            return {k: str(v) for k, v in (action["commitInfo"].get("operationMetrics") or {}).items()}
+    return {}
 
 
 def last_operation_metrics(spark: SparkSession, path: str) -> dict:

@@ -11,6 +11,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import reduce
 
 from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -144,6 +145,7 @@ class BatchProcessor:
             .agg(
                 F.count("*").alias("n"),
                 F.sum(has_uid().cast("int")).alias("with_uid"),
+                F.sum((F.col("ingest_mode") == "merge").cast("int")).alias("merges"),
                 F.collect_set("source_file").alias("files"),
             )
             .collect()  # a handful of aggregate rows (and file names), not data
@@ -154,16 +156,19 @@ class BatchProcessor:
             if row["error_type"] is not None:
                 self.counters.lines_rejected += row["n"]
                 self.counters.add(self.counters.rejected_by_type, row["error_type"], row["n"])
+        # Every rejected line of the batch, line-level and per object, goes in with one insert.
+        errors: list[DataFrame] = []
         if any(row["error_type"] is not None for row in summary):
-            line_errors = classified.where(F.col("error_type").isNotNull()).select(
-                F.col("object_type").alias("business_object"),
-                "error_type",
-                F.col("error_message").alias("message"),
-                "line",
-                "source_file",
-                "line_number",
+            errors.append(
+                classified.where(F.col("error_type").isNotNull()).select(
+                    F.col("object_type").alias("business_object"),
+                    "error_type",
+                    F.col("error_message").alias("message"),
+                    "line",
+                    "source_file",
+                    "line_number",
+                )
             )
-            self._write_errors(line_errors)
 
         good_rows = [row for row in summary if row["error_type"] is None]
         # Whole-file reading gives one partition per file; many small files would mean many tiny
@@ -181,7 +186,8 @@ class BatchProcessor:
         for business_object in sorted({row["object_type"] for row in good_rows}):
             clock = time.monotonic()
             rows = good.where(F.col("object_type") == business_object)
-            self._process_object(rows, business_object, records, cached)
+            merges = sum(row["merges"] or 0 for row in good_rows if row["object_type"] == business_object)
+            self._process_object(rows, business_object, records, cached, errors, merges > 0)
             log.info(
                 json.dumps(
                     {
@@ -191,6 +197,10 @@ class BatchProcessor:
                     }
                 )
             )
+        if errors:
+            clock = time.monotonic()
+            self._write_errors(reduce(DataFrame.unionByName, errors))
+            log.info(json.dumps({"event": "errors_written", "seconds": round(time.monotonic() - clock, 1)}))
         for object_type, frames in sorted(records.items()):
             clock = time.monotonic()
             self._write_records(object_type, frames)
@@ -230,7 +240,13 @@ class BatchProcessor:
         delta_io.insert_new(self.spark, uids, self.path("ops", "envelope_uids"), tables.ENVELOPE_UID_KEY, self.domain)
 
     def _process_object(
-        self, rows: DataFrame, business_object: str, records: dict[str, list[DataFrame]], cached: list[DataFrame]
+        self,
+        rows: DataFrame,
+        business_object: str,
+        records: dict[str, list[DataFrame]],
+        cached: list[DataFrame],
+        errors: list[DataFrame],
+        has_merges: bool,
     ) -> None:
         module = transform_module(business_object)
         parsed = (
@@ -256,7 +272,7 @@ class BatchProcessor:
             self.counters.lines_rejected += row["count"]
             self.counters.add(self.counters.rejected_by_type, row["reject_type"], row["count"])
         if reject_counts:
-            self._write_errors(
+            errors.append(
                 rejected.select(
                     F.lit(business_object).alias("business_object"),
                     F.col("reject_type").alias("error_type"),
@@ -268,7 +284,7 @@ class BatchProcessor:
             )
         accepted = checked.where(F.col("reject_message").isNull())
         outputs = module.to_accp(accepted.select("data", *LINEAGE_COLUMNS, FALLBACK_TS))
-        if business_object in PROFILE_TYPES:
+        if business_object in PROFILE_TYPES and has_merges:
             self._write_merge_requests(accepted, outputs[PROFILE_TYPES[business_object]])
         for object_type, frame in outputs.items():
             # mode=merge asks to merge profiles; nothing of the object itself is ingested.
@@ -305,7 +321,11 @@ class BatchProcessor:
         # has the type, widened when a producer with more columns shows up.
         path = self.path("accp", object_type)
         produced = StructType([f for f in source.schema.fields if f.name not in ("ingest_mode", "partial_fields")])
-        schema, created = delta_io.ensure_table(self.spark, path, produced.add("record_hash", "string"))
+        produced = produced.add("record_hash", "string")
+        if delta_io.table_exists(self.spark, path):
+            schema, created = delta_io.ensure_table(self.spark, path, produced)
+        else:  # the first write creates the table: no separate commit of an empty one
+            schema, created = produced, True
         # Hash what the record says, not what the table can hold, so widening a table keeps hashes.
         hashed = [F.col(name) for name in sorted(source.columns) if name not in NOT_HASHED]
         source = source.withColumn("record_hash", F.sha2(F.to_json(F.struct(*hashed)), 256))
