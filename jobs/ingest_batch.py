@@ -321,11 +321,7 @@ class BatchProcessor:
         # has the type, widened when a producer with more columns shows up.
         path = self.path("accp", object_type)
         produced = StructType([f for f in source.schema.fields if f.name not in ("ingest_mode", "partial_fields")])
-        produced = produced.add("record_hash", "string")
-        if delta_io.table_exists(self.spark, path):
-            schema, created = delta_io.ensure_table(self.spark, path, produced)
-        else:  # the first write creates the table: no separate commit of an empty one
-            schema, created = produced, True
+        schema, created = delta_io.ensure_table(self.spark, path, produced.add("record_hash", "string"))
         # Hash what the record says, not what the table can hold, so widening a table keeps hashes.
         hashed = [F.col(name) for name in sorted(source.columns) if name not in NOT_HASHED]
         source = source.withColumn("record_hash", F.sha2(F.to_json(F.struct(*hashed)), 256))
