@@ -31,6 +31,8 @@ demo: $(STAMP)
 	$(BIN)/upt evaluate --domain demo --warehouse $(DEMO)/warehouse --truth $(DEMO)/landing/_truth/demo/truth.csv
 	$(BIN)/upt publish --domain demo --warehouse $(DEMO)/warehouse --catalog none > $(DEMO)/publish-ddl.txt
 	$(BIN)/upt summary --domain demo --warehouse $(DEMO)/warehouse
+	$(BIN)/upt search --domain demo --warehouse $(DEMO)/warehouse --last-name Hall --limit 5
+	$(BIN)/upt matches --domain demo --warehouse $(DEMO)/warehouse --limit 5
 	$(BIN)/upt status --domain demo --warehouse $(DEMO)/warehouse
 	$(BIN)/upt report --domain demo --warehouse $(DEMO)/warehouse --out $(DEMO)/report.html
 
