@@ -41,8 +41,12 @@ def deep_merge(base: dict, override: dict) -> dict:
 
 
 def set_dotted(settings: dict, dotted_key: str, value: Any) -> None:
+    """Set ``a.b.c``; under ``spark.conf.`` the rest is one Spark key (``spark.conf.spark.driver.memory``)."""
     node = settings
-    *parents, leaf = dotted_key.split(".")
+    if dotted_key.startswith("spark.conf."):
+        parents, leaf = ["spark", "conf"], dotted_key[len("spark.conf.") :]
+    else:
+        *parents, leaf = dotted_key.split(".")
     for part in parents:
         node = node.setdefault(part, {})
     node[leaf] = value

@@ -61,8 +61,8 @@ def settings(s3_endpoint, tmp_path_factory):
         "local",
         {
             "warehouse": str(warehouse),
-            "spark.conf.spark.sql.shuffle.partitions": "1",
-            "spark.conf.spark.default.parallelism": "1",
+            # One session serves the whole suite (~110 tests, thousands of queries): more heap than a job.
+            "spark.conf.spark.driver.memory": "6g",
         },
     )
 
