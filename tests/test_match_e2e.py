@@ -16,6 +16,7 @@ from pyspark.sql import functions as F
 from datagen import Options, generate
 from jobs.cli import main
 from jobs.config import load_settings
+from jobs.resolve import resolve
 from tests.e2e_helpers import table_versions
 
 DOMAIN = "match_e2e"
@@ -33,7 +34,8 @@ def world(spark, tmp_path_factory):
     # A smaller u sample than production keeps the test quick; the model is otherwise the conf's.
     settings = load_settings("local", {"warehouse": str(warehouse), "matching.training.max_pairs_for_u": 100000})
     assert main(["ingest", "--domain", DOMAIN, "--landing", str(landing), "--warehouse", str(warehouse), *OBJECTS]) == 0
-    assert main(["resolve", "--domain", DOMAIN, "--warehouse", str(warehouse)]) == 0
+    # Matching reads the ACCP and identity tables, not gold/traveller: skip the 360 build here.
+    assert resolve(spark, settings, DOMAIN, build_360=False)["status"] == "succeeded"
     first = match(spark, settings, DOMAIN)
     return {"landing": landing, "warehouse": warehouse, "settings": settings, "first": first}
 
@@ -104,7 +106,7 @@ def test_unchanged_rerun_writes_nothing_then_new_files_compare_only_new_profiles
         )
         == 0
     )
-    assert main(["resolve", "--domain", DOMAIN, "--warehouse", str(warehouse)]) == 0
+    assert resolve(spark, settings, DOMAIN, build_360=False)["status"] == "succeeded"
     snapshot = (
         spark.read.format("delta").load(f"{warehouse}/matching/profile_features").where(F.col("domain") == DOMAIN)
     )
