@@ -18,12 +18,14 @@ from transforms.alternate_ids import alternate_id_errors, alternate_profile_id_r
 from transforms.person import (
     PAYMENT_FIELDS,
     PERSON_FIELDS,
+    PICKS,
     contact_errors,
     email_history,
     explode_records,
     payment_block,
     person_block,
     phone_history,
+    with_person_picks,
 )
 from transforms.records import FALLBACK_TS, LINEAGE_COLUMNS, select_record, with_record_meta
 from transforms.values import (
@@ -281,7 +283,8 @@ def _air_booking_records(pax_df: DataFrame) -> DataFrame:
     data = F.col("data")
     seg = F.col("seg")
     segment_id = F.concat(nz(data["id"]), F.lit("-"), nz(seg["from"]), F.lit("-"), nz(seg["to"]))
-    rows = pax_df.withColumn("seg", F.explode(_segments(data))).select(
+    staged = with_person_picks(pax_df, F.col("pax"))  # once per passenger, not per segment
+    rows = staged.withColumn("seg", F.explode(_segments(data))).select(
         *LINEAGE_COLUMNS,
         FALLBACK_TS,
         "data",
@@ -309,7 +312,7 @@ def _air_booking_records(pax_df: DataFrame) -> DataFrame:
         _external_id(data, "pss").alias("pss_id"),
         _external_id(data, "gds").alias("gds_id"),
         F.when(F.col("is_booker"), F.col("traveller_id")).alias("booker_id"),
-        *person_block(F.col("pax")),
+        *person_block(F.col("pax"), picks=F.col(PICKS)),
         *payment_block(data["paymentInformation"]),
         extended_data(F.col("pax.extendedData")).alias("extended_data"),
     )

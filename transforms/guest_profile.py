@@ -50,13 +50,13 @@ def to_accp(df: DataFrame) -> dict[str, DataFrame]:
         "last_updated_by": data["lastUpdatedBy"],
     }
 
-    profile = with_id.select(
+    profile = person.with_person_picks(with_id, data).select(
         "*",
         tid.alias("accp_object_id"),
         nz(data["lastUpdatedBy"]).alias("last_updated_by"),
         nz(data["createdOn"]).alias("created_on"),
         nz(data["createdBy"]).alias("created_by"),
-        *person.person_block(data),
+        *person.person_block(data, picks=F.col(person.PICKS)),
         *person.empty_billing_block(),
         extended_data(data["extendedData"]).alias("extended_data"),
     )

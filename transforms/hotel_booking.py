@@ -187,7 +187,9 @@ def to_accp(df: DataFrame, person_nationality: bool = False) -> dict[str, DataFr
         "last_updated_by": data["lastUpdatedBy"],
     }
 
-    products = rows.select("*", F.explode(F.coalesce(seg["products"], F.array())).alias("product"))
+    products = person.with_person_picks(rows, p).select(
+        "*", F.explode(F.coalesce(seg["products"], F.array())).alias("product")
+    )
     product = F.col("product")
     hotel_code = F.coalesce(seg["hotelCode"], data["hotelCode"])
     after_tax = to_number(seg["price"]["totalAfterTax"])
@@ -230,7 +232,7 @@ def to_accp(df: DataFrame, person_nationality: bool = False) -> dict[str, DataFr
         nz(data["creationChannelId"]).alias("creation_channel_id"),
         nz(data["lastUpdateChannelId"]).alias("last_update_channel_id"),
         F.when(F.col("is_holder"), tid).alias("booker_id"),
-        *person.person_block(p, nationality=nationality, language=language),
+        *person.person_block(p, nationality=nationality, language=language, picks=F.col(person.PICKS)),
         *person.payment_block(data["paymentInformation"]),
         extended_data(data["extendedData"]).alias("extended_data"),
     )

@@ -153,6 +153,11 @@ def classify_lines(lines_df: DataFrame, domain: str) -> DataFrame:
     )
 
 
+def parse_json(lines_df: DataFrame, business_object: str) -> DataFrame:
+    """``bo_json`` parsed with the object's explicit schema into ``data``."""
+    return lines_df.withColumn("data", F.from_json("bo_json", SCHEMAS[business_object]))
+
+
 def parse_business_object(lines_df: DataFrame, business_object: str) -> DataFrame:
     """Parse ``bo_json`` with the object's explicit schema into ``data``; flag top-level null arrays.
 
@@ -161,7 +166,7 @@ def parse_business_object(lines_df: DataFrame, business_object: str) -> DataFram
     """
     schema = SCHEMAS[business_object]
     array_fields = [f.name for f in schema.fields if isinstance(f.dataType, ArrayType)]
-    parsed = lines_df.withColumn("data", F.from_json("bo_json", schema))
+    parsed = parse_json(lines_df, business_object)
     is_null = {name: F.col("data").getField(name).isNull() for name in array_fields}
     # The line's keys (a second parse) are only needed when some top-level array came out null.
     keys = F.when(reduce(Column.__or__, is_null.values()), F.json_object_keys("bo_json")) if array_fields else None

@@ -174,8 +174,12 @@ def _array(col: Column) -> Column:
 
 
 def _last(arr: Column) -> Column:
-    """Last element, or null for an empty array (independent of ANSI mode)."""
-    return F.when(F.size(arr) > 0, F.element_at(arr, -1))
+    """Last element, or null for an empty array (``get`` is null out of bounds, ANSI or not).
+
+    ``arr`` appears once: an array built by a higher-order function is never shared as a common
+    subexpression, so each mention would evaluate it again.
+    """
+    return F.get(F.reverse(arr), 0)
 
 
 def _last_of(arr: Column, pred: Callable[[Column], Column]) -> Column:
@@ -215,16 +219,57 @@ def _address_columns(address: Column | None, prefix: str) -> list[Column]:
     return cols
 
 
-def person_block(person: Column, nationality: Column | None = None, language: Column | None = None) -> list[Column]:
+# Column holding the entries person_block reads (see with_person_picks).
+PICKS = "_person_picks"
+
+
+def person_picks(person: Column) -> Column:
+    """The email, phone and address entries the person columns come from, each found once.
+
+    Upstream's walk keeps the last entry of each kind. Finding one needs ``filter`` (a higher-order
+    function: interpreted and never shared as a common subexpression), and an address feeds eleven
+    columns, so the entries are picked in a projection of their own (``with_person_picks``) and the
+    columns read them from there.
+    """
+    emails, phones, addresses = person["emails"], person["phones"], person["addresses"]
+    return F.struct(
+        _last_of(emails, lambda e: to_bool(e["primary"])).alias("email_primary"),
+        _last_of(emails, lambda e: _kind(e) != "business").alias("email"),
+        _last_of(emails, lambda e: _kind(e) == "business").alias("email_business"),
+        _last_of(phones, lambda p: to_bool(p["primary"])).alias("phone_primary"),
+        _last_of(phones, lambda p: ~_kind(p).isin("business", "home", "mobile")).alias("phone"),
+        _last_of(phones, lambda p: _kind(p) == "home").alias("phone_home"),
+        _last_of(phones, lambda p: _kind(p) == "mobile").alias("phone_mobile"),
+        _last_of(phones, lambda p: _kind(p) == "business").alias("phone_business"),
+        _last_of(addresses, lambda a: ~_kind(a).isin("business", "mailing", "shipping")).alias("address"),
+        _last_of(addresses, lambda a: _kind(a) == "business").alias("address_business"),
+        _last_of(addresses, lambda a: _kind(a) == "mailing").alias("address_mailing"),
+        _last(_array(addresses)).alias("address_last"),
+    )
+
+
+def with_person_picks(df: DataFrame, person: Column) -> DataFrame:
+    """``df`` plus the PICKS column of ``person``, for person_block(..., picks=F.col(PICKS))."""
+    return df.withColumn(PICKS, person_picks(person))
+
+
+def person_block(
+    person: Column,
+    nationality: Column | None = None,
+    language: Column | None = None,
+    picks: Column | None = None,
+) -> list[Column]:
     """The flattened person columns of spec 2.7 (+ section 4 aliases), named as in PERSON_FIELDS.
 
     ``person`` is a struct with the person keys (firstName, emails[], phones[], addresses[], ...).
     ``nationality`` / ``language`` override the person's own ``{code, name}`` structs (hotel_booking
     reads them from the booking, spec 3.2). Emails, phones and addresses follow upstream's walk:
-    the last entry of each kind wins; unfilled values are "" (booleans false).
+    the last entry of each kind wins; unfilled values are "" (booleans false). ``picks``: the
+    PICKS column of with_person_picks (computed inline when omitted, which is slower).
     """
     nationality = person["nationality"] if nationality is None else nationality
     language = person["language"] if language is None else language
+    picks = person_picks(person) if picks is None else picks
     cols = [nz(person[src]).alias(name) for name, src in PERSON_SCALARS]
     cols += [
         nz(nationality["code"]).alias("nationality_code"),
@@ -233,33 +278,28 @@ def person_block(person: Column, nationality: Column | None = None, language: Co
         nz(language["name"]).alias("language_name"),
     ]
 
-    emails = person["emails"]
-    email_primary = F.lower(nz(_last_of(emails, lambda e: to_bool(e["primary"]))["type"]))
+    email_primary = F.lower(nz(picks["email_primary"]["type"]))
     cols += [
-        nz(_last_of(emails, lambda e: _kind(e) != "business")["address"]).alias("email"),
-        nz(_last_of(emails, lambda e: _kind(e) == "business")["address"]).alias("email_business"),
+        nz(picks["email"]["address"]).alias("email"),
+        nz(picks["email_business"]["address"]).alias("email_business"),
         email_primary.alias("email_primary"),
         email_primary.alias("email_type"),
     ]
 
-    phones = person["phones"]
-    phone_primary = F.lower(nz(_last_of(phones, lambda p: to_bool(p["primary"]))["type"]))
+    phone_primary = F.lower(nz(picks["phone_primary"]["type"]))
     cols += [
-        nz(_last_of(phones, lambda p: ~_kind(p).isin("business", "home", "mobile"))["number"]).alias("phone"),
-        nz(_last_of(phones, lambda p: _kind(p) == "home")["number"]).alias("phone_home"),
-        nz(_last_of(phones, lambda p: _kind(p) == "mobile")["number"]).alias("phone_mobile"),
-        nz(_last_of(phones, lambda p: _kind(p) == "business")["number"]).alias("phone_business"),
+        nz(picks["phone"]["number"]).alias("phone"),
+        nz(picks["phone_home"]["number"]).alias("phone_home"),
+        nz(picks["phone_mobile"]["number"]).alias("phone_mobile"),
+        nz(picks["phone_business"]["number"]).alias("phone_business"),
         phone_primary.alias("phone_primary"),
         phone_primary.alias("phone_type"),
     ]
 
-    addresses = person["addresses"]
-    cols += _address_columns(
-        _last_of(addresses, lambda a: ~_kind(a).isin("business", "mailing", "shipping")), "address"
-    )
-    cols += _address_columns(_last_of(addresses, lambda a: _kind(a) == "business"), "address_business")
-    cols += _address_columns(_last_of(addresses, lambda a: _kind(a) == "mailing"), "address_mailing")
-    last_address = _last(_array(addresses))
+    cols += _address_columns(picks["address"], "address")
+    cols += _address_columns(picks["address_business"], "address_business")
+    cols += _address_columns(picks["address_mailing"], "address_mailing")
+    last_address = picks["address_last"]
     cols.append(F.when(last_address.isNotNull(), _kind(last_address)).alias("address_type"))
     return cols
 
