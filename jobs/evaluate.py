@@ -7,6 +7,11 @@ at several match-probability thresholds: a traveller's predicted person is the c
 of its profile over the matches at or above the threshold. The truth file is a CSV with
 ``source_traveller_id`` (or ``traveller_id``) and ``person_id`` (what ``upt generate`` writes).
 Prints one JSON line per row and writes a precision-recall chart as HTML.
+
+Two scopes, both printed by default: ``all`` travellers, and ``identified`` travellers only (those
+whose profile carries a name, birth date, email, phone or loyalty id). An anonymous web session
+carries no identity attribute at all, so no rule or model can place it; its pairs cap the recall
+of the ``all`` scope whatever the matcher does.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pyspark.sql import functions as F
 from jobs.config import Settings, load_matching_conf, load_settings
 from matching.components import connected_components
 from matching.evaluation import pairwise_scores
+from matching.profile_features import identified
 
 DEFAULT_THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99)
 
@@ -33,11 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--thresholds", help="comma-separated match probabilities (default: conf threshold and more)")
     parser.add_argument("--chart", help="precision-recall HTML (default <warehouse>/matching/evaluation-<domain>.html)")
     parser.add_argument(
-        "--identified-only",
-        action="store_true",
-        help="score only travellers whose profile carries an identity attribute (name, dob, email, phone, "
-        "loyalty id): anonymous sessions cannot be matched by any identity attribute",
+        "--scope",
+        choices=("both", "all", "identified"),
+        default="both",
+        help="all travellers, only those whose profile carries an identity attribute (name, dob, email, phone, "
+        "loyalty id: anonymous sessions cannot be matched by any), or both (default)",
     )
+    parser.add_argument("--identified-only", action="store_true", help="same as --scope identified")
     parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
     parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
@@ -65,9 +73,6 @@ def f1(scores: dict) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-IDENTITY_COLUMNS = ("first_name", "last_name", "date_of_birth", "emails", "phones", "loyalty_ids")
-
-
 def evaluate(
     spark: SparkSession,
     settings: Settings,
@@ -85,13 +90,12 @@ def evaluate(
     )
     if identified_only:
         features = spark.read.format("delta").load(settings.table_path("matching", "profile_features"))
-        identified = features.where(F.col("domain") == domain).where(
-            F.coalesce(*[F.col(c).cast("string") for c in IDENTITY_COLUMNS]).isNotNull()
-        )
-        mapping = mapping.join(identified.select("profile_id"), "profile_id", "left_semi")
+        known = identified(features.where(F.col("domain") == domain)).select("profile_id")
+        mapping = mapping.join(known, "profile_id", "left_semi")
     mapping = mapping.localCheckpoint()
     truth = read_truth(spark, truth_path).localCheckpoint()
-    rows = [{"method": "rules", "threshold": None, **pairwise_scores(mapping, truth)}]
+    scope = "identified" if identified_only else "all"
+    rows = [{"scope": scope, "method": "rules", "threshold": None, **pairwise_scores(mapping, truth)}]
     matches_path = settings.table_path("matching", "profile_matches")
     from jobs.delta_io import table_exists
 
@@ -99,7 +103,7 @@ def evaluate(
         matches = spark.read.format("delta").load(matches_path).where(F.col("domain") == domain).localCheckpoint()
         for threshold in thresholds:
             scores = pairwise_scores(with_matches(mapping, matches, threshold), truth)
-            rows.append({"method": "rules+matching", "threshold": threshold, **scores})
+            rows.append({"scope": scope, "method": "rules+matching", "threshold": threshold, **scores})
     for row in rows:
         row["f1"] = f1(row)
     return rows
@@ -112,11 +116,19 @@ def chart_html(rows: list[dict], title: str) -> str:
     def xy(r: dict) -> tuple[float, float]:
         return pad + r["recall"] * (width - 2 * pad), height - pad - r["precision"] * (height - 2 * pad)
 
-    points = [r for r in rows if r["method"] != "rules"]
-    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in map(xy, points))
+    lines = "".join(
+        "<polyline fill='none' stroke='#1f77b4' points='"
+        + " ".join(
+            f"{x:.1f},{y:.1f}"
+            for x, y in map(xy, [r for r in rows if r["method"] != "rules" and r.get("scope") == scope])
+        )
+        + "'/>"
+        for scope in dict.fromkeys(r.get("scope") for r in rows)
+    )
     dots = "".join(
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{"#d62728" if r["method"] == "rules" else "#1f77b4"}">'
-        f"<title>{html.escape(r['method'])} t={r['threshold']} P={r['precision']:.4f} R={r['recall']:.4f}</title></circle>"
+        f"<title>{html.escape(r.get('scope', ''))} {html.escape(r['method'])} t={r['threshold']} "
+        f"P={r['precision']:.4f} R={r['recall']:.4f}</title></circle>"
         for r in rows
         for x, y in [xy(r)]
     )
@@ -127,15 +139,15 @@ def chart_html(rows: list[dict], title: str) -> str:
         f'<text x="12" y="{height / 2}" transform="rotate(-90 12 {height / 2})" text-anchor="middle">precision</text>'
     )
     table = "".join(
-        f"<tr><td>{r['method']}</td><td>{r['threshold'] if r['threshold'] is not None else ''}</td>"
+        f"<tr><td>{r.get('scope', '')}</td><td>{r['method']}</td><td>{r['threshold'] if r['threshold'] is not None else ''}</td>"
         f"<td>{r['precision']:.4f}</td><td>{r['recall']:.4f}</td><td>{r['f1']:.4f}</td><td>{r['profiles']}</td></tr>"
         for r in rows
     )
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>"
         f"<h2>{html.escape(title)}</h2><svg width='{width}' height='{height}'>{axes}"
-        f"<polyline fill='none' stroke='#1f77b4' points='{line}'/>{dots}</svg>"
-        "<table border='1' cellpadding='4'><tr><th>method</th><th>threshold</th><th>precision</th><th>recall</th>"
+        f"{lines}{dots}</svg>"
+        "<table border='1' cellpadding='4'><tr><th>scope</th><th>method</th><th>threshold</th><th>precision</th><th>recall</th>"
         f"<th>F1</th><th>profiles</th></tr>{table}</table></body></html>"
     )
 
@@ -149,7 +161,13 @@ def run(args: argparse.Namespace) -> int:
         [float(t) for t in args.thresholds.split(",")] if args.thresholds else sorted({default, *DEFAULT_THRESHOLDS})
     )
     spark = build_spark(settings, app_name=f"upt-evaluate-{args.domain}")
-    rows = evaluate(spark, settings, args.domain, args.truth, thresholds, args.identified_only)
+    scope = "identified" if args.identified_only else args.scope
+    scopes = ("all", "identified") if scope == "both" else (scope,)
+    rows = [
+        row
+        for name in scopes
+        for row in evaluate(spark, settings, args.domain, args.truth, thresholds, name == "identified")
+    ]
     for row in rows:
         row["default"] = row["threshold"] == default
         print(json.dumps(row, sort_keys=True))

@@ -22,6 +22,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -32,7 +33,7 @@ from jobs.config import Settings, is_remote, load_identity_conf, load_matching_c
 from jobs.delta_io import ensure_table
 from jobs.resolve import accp_tables, ensure_identity_tables, read_identity
 from matching.attributes import identity_attributes
-from matching.profile_features import FEATURE_COLUMNS, person_details, profile_features
+from matching.profile_features import FEATURE_COLUMNS, identified, person_details, profile_features
 from matching.splink_settings import UNIQUE_ID, MatchingConf, blocking_rule
 from matching.splink_settings import load_matching_conf as validate_conf
 
@@ -155,8 +156,14 @@ def _cleanup(path: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def build_features(spark: SparkSession, settings: Settings, domain: str, conf: MatchingConf) -> DataFrame:
-    """The domain's matching input (one row per profile), from the ACCP and identity tables."""
+def build_features(
+    spark: SparkSession, settings: Settings, domain: str, conf: MatchingConf, per_traveller: bool = False
+) -> DataFrame:
+    """The domain's matching input (one row per profile), from the ACCP and identity tables.
+
+    ``per_traveller``: one row per traveller id instead (every traveller its own "profile"), the
+    uncensored records the model's m probabilities are trained on.
+    """
     ensure_identity_tables(spark, settings)
     tables = accp_tables(spark, settings, domain)
     identity = load_identity_conf(settings)
@@ -164,26 +171,72 @@ def build_features(spark: SparkSession, settings: Settings, domain: str, conf: M
     attributes = identity_attributes(tables, str(identity.get("default_country_code", "1"))).localCheckpoint()
     details = person_details(tables)
     details = details.localCheckpoint() if details is not None else None
-    mapping = read_identity(spark, settings, "traveller_profiles", domain).localCheckpoint()
-    return profile_features(attributes, details, mapping, conf.max_profiles_per_value)
+    mapping = read_identity(spark, settings, "traveller_profiles", domain)
+    if per_traveller:
+        mapping = mapping.withColumn(UNIQUE_ID, F.col("traveller_id"))
+    return profile_features(attributes, details, mapping.localCheckpoint(), conf.max_profiles_per_value)
 
 
-def train_model(db_api, features: DataFrame, conf: MatchingConf) -> tuple[dict, object]:
-    """Prior from deterministic rules, u by random sampling, m by EM on several blocking rules."""
+def _weights(predictions) -> np.ndarray:
+    """The match_weight column of Splink predictions (Spark or DuckDB) as an array."""
+    try:
+        frame = predictions.as_spark_dataframe().select("match_weight").toPandas()
+    except NotImplementedError:  # not the Spark backend
+        frame = predictions.as_pandas_dataframe()
+    return frame["match_weight"].to_numpy(dtype=float)
+
+
+def prior_from_blocked_pairs(weights: np.ndarray, profiles: int, iterations: int = 100) -> float:
+    """The prior p whose expected number of matches equals the sum of the blocked pairs' probabilities.
+
+    ``weights``: log2 Bayes factors of every blocked pair (match weights at prior 0.5). Iterates
+    p <- sum(p * BF / (p * BF + 1 - p)) / (all pairs); pairs the blocking never compares are taken
+    as non-matches, so this errs low. Replaces deterministic rules, whose pairs (same surname and
+    birth date...) the identity rules have already joined, so they find almost none among profiles.
+    """
+    total = profiles * (profiles - 1) / 2
+    if not len(weights) or total <= 0:
+        return 1e-6
+    bayes = np.power(2.0, np.clip(weights, -200, 200))
+    prior = min(len(weights) / total, 0.5)
+    for _ in range(iterations):
+        updated = float(np.sum(prior * bayes / (prior * bayes + 1 - prior)) / total)
+        updated = min(max(updated, 1e-12), 0.5)
+        if abs(updated - prior) <= 1e-9 * prior:
+            break
+        prior = updated
+    return prior
+
+
+def _floor_m(model: dict, minimum: float) -> dict:
+    """Raise every learned m probability to at least ``minimum`` (no level is impossible for a match)."""
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            if level.get("m_probability") is None or level["m_probability"] < minimum:
+                level["m_probability"] = minimum
+    return model
+
+
+def train_model(db_api, profiles, travellers, conf: MatchingConf, profile_count: int) -> tuple[dict, object]:
+    """m by EM on traveller records, u by random sampling of profiles, prior from the blocked pairs.
+
+    ``profiles`` / ``travellers``: the identified rows of the profile and per-traveller features
+    (Spark or pandas frames, whatever ``db_api`` registers), FEATURE_COLUMNS only.
+    """
     from splink import Linker
 
     training = conf.training
-    records = db_api.register(features.select(*FEATURE_COLUMNS))
+    u_options = {
+        "max_pairs": float(training.get("max_pairs_for_u", 2e6)),
+        "seed": int(training.get("seed", 42)),
+        "num_chunks": int(training.get("u_chunks", 1)),
+    }
+    records = db_api.register(travellers)
     linker = Linker(records, conf.settings_creator(), log_level=None)
-    rules = [blocking_rule(r) for r in training.get("deterministic_rules") or conf.blocking_rules[:1]]
-    linker.training.estimate_probability_two_random_records_match(
-        rules, recall=float(training.get("deterministic_recall", 0.7))
-    )
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=float(training.get("max_pairs_for_u", 2e6)),
-        seed=int(training.get("seed", 42)),
-        num_chunks=int(training.get("u_chunks", 1)),
-    )
+    # EM needs u for its E step: traveller u here; the model keeps the profiles' u below.
+    linker.training.estimate_u_using_random_sampling(**u_options)
     failed = []
     for rule in training["em_blocking_rules"]:
         before = linker.misc.save_model_to_json()
@@ -198,14 +251,37 @@ def train_model(db_api, features: DataFrame, conf: MatchingConf) -> tuple[dict, 
             linker = Linker(records, before, log_level=None)
     if len(failed) == len(training["em_blocking_rules"]):
         raise RuntimeError(f"every EM session failed: {failed}")
+    trained = _floor_m(linker.misc.save_model_to_json(), float(training.get("min_m_probability", 0.001)))
+
+    scored = db_api.register(profiles)
+    linker = Linker(scored, conf.settings_creator(), log_level=None)
+    linker.training.estimate_u_using_random_sampling(**u_options)
     model = linker.misc.save_model_to_json()
+    for target, source in zip(model["comparisons"], trained["comparisons"], strict=True):
+        for level, learned in zip(target["comparison_levels"], source["comparison_levels"], strict=True):
+            if "m_probability" in learned:
+                level["m_probability"] = learned["m_probability"]
+    # Levels never seen among the sampled profile pairs: rarer than one in the sample.
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if not level.get("is_null_level") and not level.get("u_probability"):
+                level["u_probability"] = 1 / u_options["max_pairs"]
+    model["probability_two_random_records_match"] = 0.5
+    weights = _weights(Linker(scored, model, log_level=None).inference.predict(warning_mode="never"))
+    model["probability_two_random_records_match"] = prior_from_blocked_pairs(weights, profile_count)
     expected = [c["column"] for c in conf.comparisons]
     if [c["output_column_name"] for c in model["comparisons"]] != expected:
         raise RuntimeError(f"trained model lost comparisons: {model['comparisons']!r:.200}")
-    return model, linker
+    return model, Linker(scored, model, log_level=None)
 
 
-def train(spark: SparkSession, settings: Settings, domain: str, features: DataFrame | None = None) -> dict:
+def train(
+    spark: SparkSession,
+    settings: Settings,
+    domain: str,
+    features: DataFrame | None = None,
+    travellers: DataFrame | None = None,
+) -> dict:
     """Train and save a new model version with its match-weight and m/u charts; returns its summary."""
     conf = matching_conf(settings)
     started = runs.utc_now()
@@ -213,7 +289,11 @@ def train(spark: SparkSession, settings: Settings, domain: str, features: DataFr
     db_api, checkpoints = splink_api(spark, settings, f"train-{version}")
     try:
         features = features if features is not None else build_features(spark, settings, domain, conf)
-        model, linker = train_model(db_api, features.localCheckpoint(), conf)
+        if travellers is None:
+            travellers = build_features(spark, settings, domain, conf, per_traveller=True)
+        profiles = identified(features.select(*FEATURE_COLUMNS)).localCheckpoint()
+        records = identified(travellers.select(*FEATURE_COLUMNS)).localCheckpoint()
+        model, linker = train_model(db_api, profiles, records, conf, profiles.count())
         store = ModelStore(settings, domain)
         path = store.write(f"model-{version}.json", json.dumps(model, indent=1, sort_keys=True))
         store.write(f"match_weights-{version}.html", linker.visualisations.match_weights_chart().to_html())
@@ -232,7 +312,8 @@ def predict(db_api, features: DataFrame, model: dict, changed: DataFrame | None)
     """
     from splink import Linker
 
-    features = features.select(*FEATURE_COLUMNS)
+    # Profiles without any identity attribute cannot match anything: they are not compared.
+    features = identified(features.select(*FEATURE_COLUMNS))
     linker = Linker(db_api.register(features), model, log_level=None)
     if changed is None:
         scored = linker.inference.predict(warning_mode="never").as_spark_dataframe()
@@ -411,9 +492,10 @@ def match(spark: SparkSession, settings: Settings, domain: str, full: bool = Fal
                 set={c: f"s.{c}" for c in snap.columns}
             ).whenNotMatchedInsert(condition="NOT s._delete", values={c: f"s.{c}" for c in snap.columns}).execute()
         else:
-            snap.write.format("delta").mode("overwrite").option("replaceWhere", f"domain = '{domain}'").save(
-                _path(settings, "profile_features")
-            )
+            # mergeSchema: a new feature column (a model upgrade always runs in full) joins the table.
+            snap.write.format("delta").mode("overwrite").option("replaceWhere", f"domain = '{domain}'").option(
+                "mergeSchema", "true"
+            ).save(_path(settings, "profile_features"))
         written["profile_clusters"] = write_clusters(spark, settings, domain, db_api, conf.threshold, run_id)
         if conf.auto_merge_threshold is not None:
             written["auto_merged"] = auto_merge(spark, settings, domain, conf.auto_merge_threshold)

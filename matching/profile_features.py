@@ -16,6 +16,12 @@ from matching import normalize
 from matching.attributes import PERSON_TABLES
 
 SCALARS = ("first_name", "last_name", "date_of_birth")
+# A profile with none of these carries no identity (an anonymous web session): it is kept in the
+# features table but never compared, since every comparison would be NULL.
+IDENTITY_COLUMNS = ("first_name", "last_name", "date_of_birth", "emails", "phones", "loyalty_ids")
+# Two holders of one email or phone whose first names differ by more than this many edits are two
+# people (a typo or a swapped letter is at most two edits; Bob and Robert are more, a known cost).
+HOUSEHOLD_NAME_EDITS = 2
 ARRAYS = {"email": "emails", "phone": "phones", "loyalty_id": "loyalty_ids"}
 DETAILS = ("middle_name", "gender", "nationality", "address_line1", "city", "postal_code", "country")
 FEATURE_COLUMNS = (
@@ -30,10 +36,12 @@ FEATURE_COLUMNS = (
     "birth_year",
     "gender",
     "emails",
+    "personal_emails",
     "email",
     "email_local",
     "email_stem",
     "phones",
+    "personal_phones",
     "phone",
     "loyalty_ids",
     "address_line1",
@@ -128,6 +136,55 @@ def _empty_to_null(arr: Column) -> Column:
     return F.when(F.size(arr) > 0, arr)
 
 
+def identified(features: DataFrame) -> DataFrame:
+    """Profiles with at least one identity attribute (the others cannot match anything)."""
+    return features.where(F.coalesce(*[F.col(c).cast("string") for c in IDENTITY_COLUMNS]).isNotNull())
+
+
+def personal_values(profiles: DataFrame) -> DataFrame:
+    """(domain, profile_id, personal_emails, personal_phones): the emails and phones no two people share.
+
+    A value is shared by two people when two of its holders disagree on identity: first names more
+    than HOUSEHOLD_NAME_EDITS edits apart, or different dates of birth. That is a family email or a
+    home phone: evidence of a household, not of a person. Values held by one person (under name
+    variants, or by profiles without a name) stay personal. ``profiles`` needs first_name,
+    date_of_birth, emails and phones; each value has at most ``max_profiles_per_value`` holders, so
+    the self-join is small.
+    """
+    holders = profiles.select(
+        "domain", "profile_id", "first_name", "date_of_birth", F.explode("emails").alias("value")
+    ).withColumn("attribute", F.lit("email"))
+    holders = holders.unionByName(
+        profiles.select(
+            "domain", "profile_id", "first_name", "date_of_birth", F.explode("phones").alias("value")
+        ).withColumn("attribute", F.lit("phone"))
+    )
+    a, b = holders.alias("a"), holders.alias("b")
+    disagree = (F.levenshtein(F.col("a.first_name"), F.col("b.first_name")) > HOUSEHOLD_NAME_EDITS) | (
+        F.col("a.date_of_birth") != F.col("b.date_of_birth")
+    )
+    shared = (
+        a.join(
+            b,
+            (F.col("a.domain") == F.col("b.domain"))
+            & (F.col("a.attribute") == F.col("b.attribute"))
+            & (F.col("a.value") == F.col("b.value"))
+            & (F.col("a.profile_id") < F.col("b.profile_id")),
+        )
+        .where(F.coalesce(disagree, F.lit(False)))
+        .select("a.domain", "a.attribute", "a.value")
+        .distinct()
+    )
+    personal = holders.join(shared, ["domain", "attribute", "value"], "left_anti")
+
+    def values_of(attribute: str) -> Column:
+        return _empty_to_null(F.array_sort(F.collect_set(F.when(F.col("attribute") == attribute, F.col("value")))))
+
+    return personal.groupBy("domain", "profile_id").agg(
+        values_of("email").alias("personal_emails"), values_of("phone").alias("personal_phones")
+    )
+
+
 def profile_features(
     attributes: DataFrame, details: DataFrame | None, mapping: DataFrame, max_profiles_per_value: int = 10
 ) -> DataFrame:
@@ -180,6 +237,7 @@ def profile_features(
         .withColumn("first_name_initial", F.substring("first_name", 1, 1))
         .withColumn("last_name_soundex", F.when(F.col("last_name").isNotNull(), F.soundex("last_name")))
     )
+    result = result.join(personal_values(result), ["domain", "profile_id"], "left")
     content = [c for c in FEATURE_COLUMNS if c not in ("domain", "profile_id", "traveller_count", "feature_hash")]
     result = result.withColumn("feature_hash", F.sha2(F.to_json(F.struct(*content)), 256))
     return result.select(*FEATURE_COLUMNS)

@@ -17,7 +17,12 @@ from splink import SettingsCreator, block_on
 
 from matching.profile_features import FEATURE_COLUMNS
 
-KINDS = ("name", "email", "phone", "date", "array", "exact")
+KINDS = ("name", "email", "phone", "date", "array", "exact", "contacts", "household")
+# Kinds whose ``column`` is only the output name: they read the columns named by their other keys.
+MULTI_COLUMN_KINDS = {
+    "contacts": ("loyalty", "emails", "phones"),
+    "household": ("surname", "surnames", "postcode", "street", "emails", "phones"),
+}
 UNIQUE_ID = "profile_id"
 
 
@@ -84,9 +89,17 @@ def _check_comparison(spec: Any, index: int) -> None:
         _fail(f"{where}: needs 'column' and 'kind'")
     if spec["kind"] not in KINDS:
         _fail(f"{where}: unknown kind {spec['kind']!r}; expected one of {KINDS}")
-    for key in ("column", "array", "primary", "local_part", "stem"):
+    required = MULTI_COLUMN_KINDS.get(spec["kind"], ())
+    for key in required:
+        if key not in spec:
+            _fail(f"{where}: kind {spec['kind']!r} needs {key!r}")
+    single = () if required else ("column",)
+    for key in (*single, "array", "primary", "local_part", "stem", *required):
         if key in spec:
             _check_column(spec[key], f"{where}.{key}")
+    years = spec.get("within_years")
+    if years is not None and (not isinstance(years, int) or isinstance(years, bool) or years < 1):
+        _fail(f"{where}.within_years must be a positive integer, got {years!r}")
     for value in spec.get("jaro_winkler", []):
         _check_probability(value, f"{where}.jaro_winkler")
     if list(spec.get("jaro_winkler", [])) != sorted(spec.get("jaro_winkler", []), reverse=True):
@@ -124,13 +137,14 @@ def validate(conf: dict) -> MatchingConf:
     for i, rule in enumerate(rules):
         _check_rule(rule, f"blocking_rules[{i}]")
     training = conf.get("training") or {}
-    for i, rule in enumerate(training.get("deterministic_rules") or []):
-        _check_rule(rule, f"training.deterministic_rules[{i}]")
+    unknown_training = set(training) - {"max_pairs_for_u", "u_chunks", "seed", "em_blocking_rules", "min_m_probability"}
+    if unknown_training:
+        _fail(f"unknown training keys {sorted(unknown_training)}")
     if not training.get("em_blocking_rules"):
         _fail("training.em_blocking_rules must not be empty")
     for i, rule in enumerate(training["em_blocking_rules"]):
         _check_rule(rule, f"training.em_blocking_rules[{i}]")
-    _check_probability(training.get("deterministic_recall", 0.7), "training.deterministic_recall")
+    _check_probability(training.get("min_m_probability", 0.001), "training.min_m_probability")
     comparisons = conf.get("comparisons") or []
     if not comparisons:
         _fail("comparisons must not be empty")
@@ -181,19 +195,98 @@ def comparison(spec: dict):
         if spec.get("primary"):
             levels.append(cll.LevenshteinLevel(spec["primary"], 1))
     elif kind == "date":
-        levels.append(cll.ExactMatchLevel(column))
-        levels.append(cll.LevenshteinLevel(column, 1))
-        levels.append(
-            cll.CustomLevel(
-                f"substr({column}_l, 1, 7) = substr({column}_r, 1, 7)", label_for_charts="Same year and month"
-            )
-        )
+        levels += _date_levels(column, spec.get("within_years"))
     elif kind == "array":
         levels.append(cll.ArrayIntersectLevel(column, 1).configure(label_for_charts="Shared value"))
+    elif kind == "contacts":
+        return contacts_comparison(spec)
+    elif kind == "household":
+        return household_comparison(spec)
     else:  # exact
         levels.append(cll.ExactMatchLevel(column, term_frequency_adjustments=bool(spec.get("tf"))))
     levels.append(cll.ElseLevel())
     return cl.CustomComparison(comparison_levels=levels, output_column_name=column)
+
+
+def _date_levels(column: str, within_years: int | None) -> list:
+    """Exact, typo (one edit, day and month swapped), optionally close years; the rest is a different date.
+
+    A date of birth years apart is the strongest sign of a parent, child or namesake, so it is its own
+    level rather than sharing one with typos.
+    """
+    left, right = f"{column}_l", f"{column}_r"
+    levels = [
+        cll.ExactMatchLevel(column),
+        cll.LevenshteinLevel(column, 1),
+        cll.CustomLevel(
+            f"substr({left}, 1, 4) = substr({right}, 1, 4) AND substr({left}, 6, 2) = substr({right}, 9, 2) "
+            f"AND substr({left}, 9, 2) = substr({right}, 6, 2)",
+            label_for_charts="Day and month swapped",
+        ),
+    ]
+    if within_years:
+        years = f"abs(cast(substr({left}, 1, 4) AS int) - cast(substr({right}, 1, 4) AS int))"
+        levels.append(cll.CustomLevel(f"{years} <= {within_years}", label_for_charts=f"Within {within_years} years"))
+    return levels
+
+
+def _none_on_one_side(*columns: str) -> str:
+    """SQL: one side of the pair has none of ``columns`` (portable: plain IS NULL tests)."""
+    side = lambda s: "(" + " AND ".join(f"{c}_{s} IS NULL" for c in columns) + ")"  # noqa: E731
+    return f"{side('l')} OR {side('r')}"
+
+
+def contacts_comparison(spec: dict):
+    """Person-level contact evidence: a shared loyalty id, or an email / phone only one person holds.
+
+    ``emails`` / ``phones`` name the *personal* arrays (values no two disagreeing people hold, see
+    matching.profile_features.personal_values): a family email or a home phone is household evidence
+    and is counted by the household comparison instead.
+    """
+    loyalty, emails, phones = spec["loyalty"], spec["emails"], spec["phones"]
+    email, phone = cll.ArrayIntersectLevel(emails, 1), cll.ArrayIntersectLevel(phones, 1)
+    levels = [
+        cll.CustomLevel(_none_on_one_side(loyalty, emails, phones)).configure(is_null_level=True),
+        cll.ArrayIntersectLevel(loyalty, 1).configure(label_for_charts="Shared loyalty id"),
+        cll.And(email, phone).configure(label_for_charts="Shared personal email and phone"),
+        cll.ArrayIntersectLevel(emails, 1).configure(label_for_charts="Shared personal email"),
+        cll.ArrayIntersectLevel(phones, 1).configure(label_for_charts="Shared personal phone"),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(comparison_levels=levels, output_column_name=spec["column"])
+
+
+def household_comparison(spec: dict):
+    """Surname, address and shared contacts as one comparison, so a household's evidence counts once.
+
+    Family members share a surname, an address, a home phone and often an email: as separate
+    comparisons those agreements multiply into a match, although only first name and date of birth
+    tell the members apart. One comparison learns how often the combination occurs among matches
+    and among random pairs.
+    """
+    surname, postcode, street = spec["surname"], spec["postcode"], spec["street"]
+    emails, phones = spec["emails"], spec["phones"]
+    address = cll.CustomLevel(
+        f"{postcode}_l = {postcode}_r AND ({street}_l = {street}_r OR {street}_l IS NULL OR {street}_r IS NULL)"
+    )
+    contact = cll.Or(cll.ArrayIntersectLevel(emails, 1), cll.ArrayIntersectLevel(phones, 1))
+    same = cll.ExactMatchLevel(surname)
+    thresholds = list(spec.get("jaro_winkler", [0.92, 0.8]))
+    levels = [
+        cll.CustomLevel(_none_on_one_side(surname, postcode, emails, phones)).configure(is_null_level=True),
+        cll.And(same, address, contact).configure(label_for_charts="Same surname, address and a shared contact"),
+        cll.And(same, cll.Or(address, contact)).configure(label_for_charts="Same surname and address or contact"),
+        cll.Or(address, contact).configure(label_for_charts="Same address or a shared contact"),
+        cll.ExactMatchLevel(surname, term_frequency_adjustments=bool(spec.get("tf", True))),
+        cll.JaroWinklerLevel(surname, thresholds[0]),
+        cll.ArrayIntersectLevel(spec["surnames"], 1).configure(label_for_charts="Any known surname"),
+        *[cll.JaroWinklerLevel(surname, t) for t in thresholds[1:]],
+        cll.CustomLevel(f"{surname}_l IS NULL OR {surname}_r IS NULL").configure(
+            label_for_charts="Different address and contacts, surname unknown"
+        ),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(comparison_levels=levels, output_column_name=spec["column"])
 
 
 def load_matching_conf(raw: dict) -> MatchingConf:

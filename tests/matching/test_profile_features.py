@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from chispa import assert_df_equality
 
-from matching.profile_features import FEATURE_COLUMNS, gender, postal_code, profile_features
+from matching.profile_features import (
+    FEATURE_COLUMNS,
+    gender,
+    identified,
+    personal_values,
+    postal_code,
+    profile_features,
+)
 from matching.splink_settings import MatchingConfError, validate
 
 D = "t"
@@ -83,6 +90,58 @@ def test_feature_hash_changes_only_with_content(spark):
     assert a == b != c
 
 
+def test_personal_values_leave_out_contacts_two_different_people_hold(spark):
+    profiles = spark.createDataFrame(
+        [
+            # A family email and a home phone: two first names, two birth dates.
+            (D, "p1", "robert", "1970-01-01", ["fam@x.com", "rob@x.com"], ["1555", "1666"]),
+            (D, "p2", "emma", "2010-05-05", ["fam@x.com"], ["1555"]),
+            # The same person under a typo and a profile without a name: still personal.
+            (D, "p3", "robret", None, ["rob@x.com"], None),
+            (D, "p4", None, None, ["rob@x.com"], ["1666"]),
+            # A junior with his father's name and another birth date shares the father's phone.
+            (D, "p5", "robert", "2012-02-02", None, ["1666"]),
+        ],
+        "domain string, profile_id string, first_name string, date_of_birth string, "
+        "emails array<string>, phones array<string>",
+    )
+    expected = spark.createDataFrame(
+        [
+            ("p1", ["rob@x.com"], None),
+            ("p2", None, None),
+            ("p3", ["rob@x.com"], None),
+            ("p4", ["rob@x.com"], None),
+            ("p5", None, None),
+        ],
+        "profile_id string, personal_emails array<string>, personal_phones array<string>",
+    )
+    got = profiles.select("profile_id").join(personal_values(profiles), "profile_id", "left").drop("domain")
+    assert_df_equality(got, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_identified_drops_profiles_without_identity(spark):
+    mapping = _mapping(spark, [("t1", "p1"), ("t2", "p2"), ("t3", "p3")])
+    attributes = _attributes(spark, [("t1", "email", "a@b.com"), ("t3", "last_name", "smith")])
+    out = identified(profile_features(attributes, None, mapping))
+    assert sorted(r["profile_id"] for r in out.collect()) == ["p1", "p3"]
+
+
+def test_prior_from_blocked_pairs_is_the_fixed_point():
+    import numpy as np
+
+    from jobs.match import prior_from_blocked_pairs
+
+    # 10 certain matches and 90 certain non-matches among 100 blocked pairs of 1,000 profiles.
+    weights = np.array([60.0] * 10 + [-60.0] * 90)
+    assert prior_from_blocked_pairs(weights, 1000) == pytest.approx(10 / (1000 * 999 / 2), rel=1e-6)
+    # Uncertain pairs count by their probability at the prior found.
+    prior = prior_from_blocked_pairs(np.array([60.0] * 10 + [20.0] * 10), 1000)
+    bayes = 2.0**20
+    expected = (10 + 10 * prior * bayes / (prior * bayes + 1 - prior)) / (1000 * 999 / 2)
+    assert prior == pytest.approx(expected, rel=1e-6)
+    assert prior_from_blocked_pairs(np.array([]), 1000) == 1e-6
+
+
 def test_settings_validate_and_build(settings):
     from jobs.config import load_matching_conf
 
@@ -97,6 +156,18 @@ def test_settings_validate_and_build(settings):
         ({**raw, "comparisons": [{"column": "first_name", "kind": "fuzzy"}]}, "unknown kind"),
         ({**raw, "auto_merge_threshold": 0.1}, "auto_merge_threshold"),
         ({**raw, "surprise": 1}, "unknown matching keys"),
+        ({**raw, "comparisons": [{"column": "household", "kind": "household", "surname": "last_name"}]}, "needs"),
+        (
+            {
+                **raw,
+                "comparisons": [
+                    {"column": "contacts", "kind": "contacts", "loyalty": "x", "emails": "emails", "phones": "phones"}
+                ],
+            },
+            "unknown column",
+        ),
+        ({**raw, "comparisons": [{"column": "date_of_birth", "kind": "date", "within_years": 0}]}, "within_years"),
+        ({**raw, "training": {**raw["training"], "min_m_probability": 2}}, "min_m_probability"),
     ):
         with pytest.raises(MatchingConfError, match=message):
             validate(broken)
