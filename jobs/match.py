@@ -171,10 +171,9 @@ def build_features(
     attributes = identity_attributes(tables, str(identity.get("default_country_code", "1"))).localCheckpoint()
     details = person_details(tables)
     details = details.localCheckpoint() if details is not None else None
-    mapping = read_identity(spark, settings, "traveller_profiles", domain)
-    if per_traveller:
-        mapping = mapping.withColumn(UNIQUE_ID, F.col("traveller_id"))
-    return profile_features(attributes, details, mapping.localCheckpoint(), conf.max_profiles_per_value)
+    profiles = read_identity(spark, settings, "traveller_profiles", domain).localCheckpoint()
+    mapping = profiles.withColumn(UNIQUE_ID, F.col("traveller_id")) if per_traveller else profiles
+    return profile_features(attributes, details, mapping, conf.max_profiles_per_value, alias_mapping=profiles)
 
 
 def _weights(predictions) -> np.ndarray:

@@ -22,6 +22,10 @@ IDENTITY_COLUMNS = ("first_name", "last_name", "date_of_birth", "emails", "phone
 # Two holders of one email or phone whose first names differ by more than this many edits are two
 # people (a typo or a swapped letter is at most two edits; Bob and Robert are more, a known cost).
 HOUSEHOLD_NAME_EDITS = 2
+# Two first names are known aliases when at least this many profiles carry both (Tom on one booking,
+# Thomas on another, joined by a shared loyalty id or email). One profile is not enough: a typo or a
+# wrongly joined pair of people would become an alias.
+ALIAS_MIN_PROFILES = 2
 ARRAYS = {"email": "emails", "phone": "phones", "loyalty_id": "loyalty_ids"}
 DETAILS = ("middle_name", "gender", "nationality", "address_line1", "city", "postal_code", "country")
 FEATURE_COLUMNS = (
@@ -29,6 +33,7 @@ FEATURE_COLUMNS = (
     "profile_id",
     "first_name",
     "first_names",
+    "first_name_aliases",
     "middle_name",
     "last_name",
     "last_names",
@@ -141,15 +146,54 @@ def identified(features: DataFrame) -> DataFrame:
     return features.where(F.coalesce(*[F.col(c).cast("string") for c in IDENTITY_COLUMNS]).isNotNull())
 
 
-def personal_values(profiles: DataFrame) -> DataFrame:
+def name_aliases(groups: DataFrame, min_profiles: int = ALIAS_MIN_PROFILES) -> DataFrame:
+    """(domain, name, alias): first names that ``min_profiles`` or more profiles carry together.
+
+    Learned from the data instead of a nickname list: the identity rules join a booking made as Tom
+    to a profile kept as Thomas through a shared loyalty id or email, so the profile knows both
+    spellings. ``groups``: (domain, profile_id, first_names); both directions are returned.
+    """
+    names = groups.where(F.size("first_names") > 1).select(
+        "domain", "profile_id", F.explode("first_names").alias("name")
+    )
+    a, b = names.alias("a"), names.alias("b")
+    pairs = a.join(
+        b,
+        (F.col("a.domain") == F.col("b.domain"))
+        & (F.col("a.profile_id") == F.col("b.profile_id"))
+        & (F.col("a.name") != F.col("b.name")),
+    ).select("a.domain", "a.profile_id", F.col("a.name").alias("name"), F.col("b.name").alias("alias"))
+    return (
+        pairs.groupBy("domain", "name", "alias")
+        .agg(F.countDistinct("profile_id").alias("_n"))
+        .where(F.col("_n") >= min_profiles)
+        .select("domain", "name", "alias")
+    )
+
+
+def first_name_aliases(profiles: DataFrame, aliases: DataFrame) -> DataFrame:
+    """(domain, profile_id, first_name_aliases): the profile's spellings plus their known aliases.
+
+    One hop only (Chris is an alias of Christopher and of Christine, which are not aliases of each
+    other), so the comparison intersects one side's aliases with the other side's spellings.
+    """
+    spellings = profiles.select("domain", "profile_id", F.explode("first_names").alias("name"))
+    expanded = spellings.join(aliases, ["domain", "name"], "left").select(
+        "domain", "profile_id", F.explode(F.array("name", "alias")).alias("name")
+    )
+    return expanded.groupBy("domain", "profile_id").agg(F.array_sort(F.collect_set("name")).alias("first_name_aliases"))
+
+
+def personal_values(profiles: DataFrame, aliases: DataFrame | None = None) -> DataFrame:
     """(domain, profile_id, personal_emails, personal_phones): the emails and phones no two people share.
 
     A value is shared by two people when two of its holders disagree on identity: first names more
-    than HOUSEHOLD_NAME_EDITS edits apart, or different dates of birth. That is a family email or a
-    home phone: evidence of a household, not of a person. Values held by one person (under name
-    variants, or by profiles without a name) stay personal. ``profiles`` needs first_name,
-    date_of_birth, emails and phones; each value has at most ``max_profiles_per_value`` holders, so
-    the self-join is small.
+    than HOUSEHOLD_NAME_EDITS edits apart and not known aliases of each other (``aliases``, from
+    name_aliases: Tom and Thomas are one person), or different dates of birth. That is a family
+    email or a home phone: evidence of a household, not of a person. Values held by one person
+    (under name variants, or by profiles without a name) stay personal. ``profiles`` needs
+    first_name, date_of_birth, emails and phones; each value has at most ``max_profiles_per_value``
+    holders, so the self-join is small.
     """
     holders = profiles.select(
         "domain", "profile_id", "first_name", "date_of_birth", F.explode("emails").alias("value")
@@ -160,21 +204,31 @@ def personal_values(profiles: DataFrame) -> DataFrame:
         ).withColumn("attribute", F.lit("phone"))
     )
     a, b = holders.alias("a"), holders.alias("b")
-    disagree = (F.levenshtein(F.col("a.first_name"), F.col("b.first_name")) > HOUSEHOLD_NAME_EDITS) | (
-        F.col("a.date_of_birth") != F.col("b.date_of_birth")
+    pairs = a.join(
+        b,
+        (F.col("a.domain") == F.col("b.domain"))
+        & (F.col("a.attribute") == F.col("b.attribute"))
+        & (F.col("a.value") == F.col("b.value"))
+        & (F.col("a.profile_id") < F.col("b.profile_id")),
     )
-    shared = (
-        a.join(
-            b,
-            (F.col("a.domain") == F.col("b.domain"))
-            & (F.col("a.attribute") == F.col("b.attribute"))
-            & (F.col("a.value") == F.col("b.value"))
-            & (F.col("a.profile_id") < F.col("b.profile_id")),
+    known_alias = F.lit(False)
+    if aliases is not None:
+        pairs = pairs.join(
+            aliases.select(
+                F.col("domain").alias("_d"),
+                F.col("name").alias("_n"),
+                F.col("alias").alias("_a"),
+                F.lit(True).alias("_k"),
+            ),
+            (F.col("_d") == F.col("a.domain"))
+            & (F.col("_n") == F.col("a.first_name"))
+            & (F.col("_a") == F.col("b.first_name")),
+            "left",
         )
-        .where(F.coalesce(disagree, F.lit(False)))
-        .select("a.domain", "a.attribute", "a.value")
-        .distinct()
-    )
+        known_alias = F.coalesce(F.col("_k"), F.lit(False))
+    names_differ = (F.levenshtein(F.col("a.first_name"), F.col("b.first_name")) > HOUSEHOLD_NAME_EDITS) & ~known_alias
+    disagree = names_differ | (F.col("a.date_of_birth") != F.col("b.date_of_birth"))
+    shared = pairs.where(F.coalesce(disagree, F.lit(False))).select("a.domain", "a.attribute", "a.value").distinct()
     personal = holders.join(shared, ["domain", "attribute", "value"], "left_anti")
 
     def values_of(attribute: str) -> Column:
@@ -186,12 +240,18 @@ def personal_values(profiles: DataFrame) -> DataFrame:
 
 
 def profile_features(
-    attributes: DataFrame, details: DataFrame | None, mapping: DataFrame, max_profiles_per_value: int = 10
+    attributes: DataFrame,
+    details: DataFrame | None,
+    mapping: DataFrame,
+    max_profiles_per_value: int = 10,
+    alias_mapping: DataFrame | None = None,
 ) -> DataFrame:
     """One row per (domain, profile_id) with the columns of FEATURE_COLUMNS.
 
     ``attributes``: (domain, traveller_id, attribute, value) from matching.attributes; ``details``:
-    from person_details (or None); ``mapping``: (domain, traveller_id, profile_id).
+    from person_details (or None); ``mapping``: (domain, traveller_id, profile_id);
+    ``alias_mapping``: the grouping first-name aliases are learned from (default ``mapping``; the
+    per-traveller training records pass the real profiles, since one record knows one spelling).
     """
     links = mapping.select("domain", "traveller_id", "profile_id")
     long = attributes.join(links, ["domain", "traveller_id"]).select("domain", "profile_id", "attribute", "value")
@@ -237,7 +297,18 @@ def profile_features(
         .withColumn("first_name_initial", F.substring("first_name", 1, 1))
         .withColumn("last_name_soundex", F.when(F.col("last_name").isNotNull(), F.soundex("last_name")))
     )
-    result = result.join(personal_values(result), ["domain", "profile_id"], "left")
+    if alias_mapping is None:
+        groups = arrays.select("domain", "profile_id", "first_names")
+    else:
+        groups = (
+            attributes.where(F.col("attribute") == "first_name")
+            .join(alias_mapping.select("domain", "traveller_id", "profile_id"), ["domain", "traveller_id"])
+            .groupBy("domain", "profile_id")
+            .agg(F.collect_set("value").alias("first_names"))
+        )
+    aliases = name_aliases(groups).localCheckpoint()
+    result = result.join(personal_values(result, aliases), ["domain", "profile_id"], "left")
+    result = result.join(first_name_aliases(result, aliases), ["domain", "profile_id"], "left")
     content = [c for c in FEATURE_COLUMNS if c not in ("domain", "profile_id", "traveller_count", "feature_hash")]
     result = result.withColumn("feature_hash", F.sha2(F.to_json(F.struct(*content)), 256))
     return result.select(*FEATURE_COLUMNS)

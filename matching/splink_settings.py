@@ -94,7 +94,7 @@ def _check_comparison(spec: Any, index: int) -> None:
         if key not in spec:
             _fail(f"{where}: kind {spec['kind']!r} needs {key!r}")
     single = () if required else ("column",)
-    for key in (*single, "array", "primary", "local_part", "stem", *required):
+    for key in (*single, "array", "aliases", "primary", "local_part", "stem", *required):
         if key in spec:
             _check_column(spec[key], f"{where}.{key}")
     years = spec.get("within_years")
@@ -168,6 +168,29 @@ def blocking_rule(rule: list | dict):
     return block_on(*rule)
 
 
+class CrossArrayIntersectLevel(cll.ArrayIntersectLevel):
+    """Array ``left`` of one record shares an element with array ``right`` of the other, either way.
+
+    Splink's array intersection compares one column on both sides; this rewrites its SQL (so each
+    backend keeps its own array functions) for two columns, in both directions (levels are symmetric).
+    """
+
+    def __init__(self, left: str, right: str) -> None:
+        super().__init__(left, 1)
+        self.left, self.right = left, right
+
+    def create_sql(self, sql_dialect) -> str:
+        one_way = super().create_sql(sql_dialect)
+        col = self.col_expression
+        left_l, left_r = col.name_l, col.name_r
+        right = cll.ArrayIntersectLevel(self.right, 1)
+        right.col_expression.sql_dialect = sql_dialect
+        right_l, right_r = right.col_expression.name_l, right.col_expression.name_r
+        forward = one_way.replace(left_r, right_r)
+        backward = one_way.replace(left_l, right_l)
+        return f"(({forward}) OR ({backward}))"
+
+
 def comparison(spec: dict):
     """One Splink comparison from a conf entry (see the kinds in conf/matching.yaml)."""
     column, kind = spec["column"], spec["kind"]
@@ -179,6 +202,13 @@ def comparison(spec: dict):
         if spec.get("array"):
             # Another spelling the profile is known by (a nickname on one booking, say).
             levels.append(cll.ArrayIntersectLevel(spec["array"], 1).configure(label_for_charts="Any known spelling"))
+        if spec.get("aliases"):
+            # A spelling of one side is a known alias (profile_features.name_aliases) of the other's.
+            levels.append(
+                CrossArrayIntersectLevel(spec.get("array", column), spec["aliases"]).configure(
+                    label_for_charts="Known alias"
+                )
+            )
         levels += [cll.JaroWinklerLevel(column, t) for t in thresholds[1:]]
     elif kind == "email":
         levels.append(cll.ArrayIntersectLevel(column, 1).configure(label_for_charts="Shared address"))

@@ -7,8 +7,10 @@ from chispa import assert_df_equality
 
 from matching.profile_features import (
     FEATURE_COLUMNS,
+    first_name_aliases,
     gender,
     identified,
+    name_aliases,
     personal_values,
     postal_code,
     profile_features,
@@ -119,6 +121,116 @@ def test_personal_values_leave_out_contacts_two_different_people_hold(spark):
     assert_df_equality(got, expected, ignore_row_order=True, ignore_nullable=True)
 
 
+def test_name_aliases_need_two_profiles_and_expand_one_hop(spark):
+    groups = spark.createDataFrame(
+        [
+            # Two profiles know Tom as Thomas: an alias. One profile knows Jon as John: a typo, not yet.
+            (D, "p1", ["thomas", "tom"]),
+            (D, "p2", ["tom", "thomas"]),
+            (D, "p3", ["john", "jon"]),
+            (D, "p4", ["chris", "christopher"]),
+            (D, "p5", ["christopher", "chris"]),
+            (D, "p6", ["chris", "christine"]),
+            (D, "p7", ["christine", "chris"]),
+            (D, "p8", ["anna"]),
+        ],
+        "domain string, profile_id string, first_names array<string>",
+    )
+    aliases = name_aliases(groups)
+    expected = spark.createDataFrame(
+        [
+            (D, a, b)
+            for x, y in (("thomas", "tom"), ("chris", "christopher"), ("chris", "christine"))
+            for a, b in ((x, y), (y, x))
+        ],
+        "domain string, name string, alias string",
+    )
+    assert_df_equality(aliases, expected, ignore_row_order=True, ignore_nullable=True)
+    profiles = spark.createDataFrame(
+        [(D, "q1", ["tom"]), (D, "q2", ["christopher"]), (D, "q3", ["jon"])],
+        "domain string, profile_id string, first_names array<string>",
+    )
+    got = first_name_aliases(profiles, aliases).drop("domain")
+    # Christopher's aliases hold Chris but not Christine (one hop), so the two never meet.
+    expected = spark.createDataFrame(
+        [("q1", ["thomas", "tom"]), ("q2", ["chris", "christopher"]), ("q3", ["jon"])],
+        "profile_id string, first_name_aliases array<string>",
+    )
+    assert_df_equality(got, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_personal_values_keep_contacts_held_under_a_known_alias(spark):
+    profiles = spark.createDataFrame(
+        [
+            (D, "p1", "thomas", None, ["tshep@x.com"], None),
+            (D, "p2", "tom", None, ["tshep@x.com"], None),
+            # Mike is not a known alias of Michael here: two people for all we know.
+            (D, "p3", "michael", None, ["mb@x.com"], None),
+            (D, "p4", "mike", None, ["mb@x.com"], None),
+        ],
+        "domain string, profile_id string, first_name string, date_of_birth string, "
+        "emails array<string>, phones array<string>",
+    )
+    aliases = spark.createDataFrame(
+        [(D, "thomas", "tom"), (D, "tom", "thomas")], "domain string, name string, alias string"
+    )
+    got = profiles.select("profile_id").join(personal_values(profiles, aliases), "profile_id", "left").drop("domain")
+    expected = spark.createDataFrame(
+        [("p1", ["tshep@x.com"], None), ("p2", ["tshep@x.com"], None), ("p3", None, None), ("p4", None, None)],
+        "profile_id string, personal_emails array<string>, personal_phones array<string>",
+    )
+    assert_df_equality(got, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_aliases_learned_from_profiles_reach_training_records(spark):
+    """Per-traveller records know one spelling each; aliases come from the real profiles."""
+    attributes = _attributes(
+        spark,
+        [
+            ("t1", "first_name", "thomas"),
+            ("t2", "first_name", "tom"),
+            ("t3", "first_name", "thomas"),
+            ("t4", "first_name", "tom"),
+        ],
+    )
+    profiles = _mapping(spark, [("t1", "p1"), ("t2", "p1"), ("t3", "p2"), ("t4", "p2")])
+    records = _mapping(spark, [(t, t) for t in ("t1", "t2", "t3", "t4")])
+    out = profile_features(attributes, None, records, alias_mapping=profiles)
+    got = {r["profile_id"]: r["first_name_aliases"] for r in out.collect()}
+    assert got == {t: ["thomas", "tom"] for t in ("t1", "t2", "t3", "t4")}
+    alone = profile_features(attributes, None, records)
+    assert {r["profile_id"]: r["first_name_aliases"] for r in alone.collect()} == {
+        "t1": ["thomas"],
+        "t2": ["tom"],
+        "t3": ["thomas"],
+        "t4": ["tom"],
+    }
+
+
+def test_known_alias_level_is_one_hop_and_symmetric():
+    import duckdb
+
+    from matching.splink_settings import CrossArrayIntersectLevel
+
+    sql = CrossArrayIntersectLevel("first_names", "first_name_aliases").get_comparison_level("duckdb").sql_condition
+    con = duckdb.connect()
+
+    def level(left: tuple, right: tuple) -> bool:
+        row = (*left, *right)
+        query = (
+            "SELECT " + sql + " FROM (SELECT ?::VARCHAR[] AS first_names_l, ?::VARCHAR[] AS first_name_aliases_l, "
+            "?::VARCHAR[] AS first_names_r, ?::VARCHAR[] AS first_name_aliases_r)"
+        )
+        return con.execute(query, list(row)).fetchone()[0]
+
+    tom = (["tom"], ["thomas", "tom"])
+    thomas = (["thomas"], ["thomas", "tom"])
+    christopher = (["christopher"], ["chris", "christopher"])
+    christine = (["christine"], ["chris", "christine"])
+    assert level(tom, thomas) and level(thomas, tom)
+    assert not level(christopher, christine) and not level(christine, christopher)
+
+
 def test_identified_drops_profiles_without_identity(spark):
     mapping = _mapping(spark, [("t1", "p1"), ("t2", "p2"), ("t3", "p3")])
     attributes = _attributes(spark, [("t1", "email", "a@b.com"), ("t3", "last_name", "smith")])
@@ -168,6 +280,7 @@ def test_settings_validate_and_build(settings):
         ),
         ({**raw, "comparisons": [{"column": "date_of_birth", "kind": "date", "within_years": 0}]}, "within_years"),
         ({**raw, "training": {**raw["training"], "min_m_probability": 2}}, "min_m_probability"),
+        ({**raw, "comparisons": [{"column": "first_name", "kind": "name", "aliases": "nicknames"}]}, "unknown column"),
     ):
         with pytest.raises(MatchingConfError, match=message):
             validate(broken)
