@@ -34,7 +34,7 @@ from jobs.delta_io import ensure_table
 from jobs.resolve import accp_tables, ensure_identity_tables, read_identity
 from matching.attributes import identity_attributes
 from matching.profile_features import FEATURE_COLUMNS, identified, person_details, profile_features
-from matching.splink_settings import UNIQUE_ID, MatchingConf, blocking_rule
+from matching.splink_settings import UNIQUE_ID, MatchingConf, blocking_rule, neutralise_absence
 from matching.splink_settings import load_matching_conf as validate_conf
 
 log = logging.getLogger("upt.match")
@@ -265,6 +265,7 @@ def train_model(db_api, profiles, travellers, conf: MatchingConf, profile_count:
         for level in comparison["comparison_levels"]:
             if not level.get("is_null_level") and not level.get("u_probability"):
                 level["u_probability"] = 1 / u_options["max_pairs"]
+    model = neutralise_absence(model, conf)
     model["probability_two_random_records_match"] = 0.5
     weights = _weights(Linker(scored, model, log_level=None).inference.predict(warning_mode="never"))
     model["probability_two_random_records_match"] = prior_from_blocked_pairs(weights, profile_count)

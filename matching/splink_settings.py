@@ -24,6 +24,8 @@ MULTI_COLUMN_KINDS = {
     "household": ("surname", "surnames", "postcode", "street", "emails", "phones"),
 }
 UNIQUE_ID = "profile_id"
+# The contacts comparison's last level: both sides have contacts, none personal is shared.
+NO_SHARED_CONTACT = "No shared personal contact"
 
 
 class MatchingConfError(ValueError):
@@ -97,6 +99,8 @@ def _check_comparison(spec: Any, index: int) -> None:
     for key in (*single, "array", "aliases", "primary", "local_part", "stem", *required):
         if key in spec:
             _check_column(spec[key], f"{where}.{key}")
+    if not isinstance(spec.get("count_absence", False), bool):
+        _fail(f"{where}.count_absence must be true or false, got {spec['count_absence']!r}")
     years = spec.get("within_years")
     if years is not None and (not isinstance(years, int) or isinstance(years, bool) or years < 1):
         _fail(f"{where}.within_years must be a positive integer, got {years!r}")
@@ -137,7 +141,13 @@ def validate(conf: dict) -> MatchingConf:
     for i, rule in enumerate(rules):
         _check_rule(rule, f"blocking_rules[{i}]")
     training = conf.get("training") or {}
-    unknown_training = set(training) - {"max_pairs_for_u", "u_chunks", "seed", "em_blocking_rules", "min_m_probability"}
+    unknown_training = set(training) - {
+        "max_pairs_for_u",
+        "u_chunks",
+        "seed",
+        "em_blocking_rules",
+        "min_m_probability",
+    }
     if unknown_training:
         _fail(f"unknown training keys {sorted(unknown_training)}")
     if not training.get("em_blocking_rules"):
@@ -281,9 +291,25 @@ def contacts_comparison(spec: dict):
         cll.And(email, phone).configure(label_for_charts="Shared personal email and phone"),
         cll.ArrayIntersectLevel(emails, 1).configure(label_for_charts="Shared personal email"),
         cll.ArrayIntersectLevel(phones, 1).configure(label_for_charts="Shared personal phone"),
-        cll.ElseLevel(),
+        cll.ElseLevel().configure(label_for_charts=NO_SHARED_CONTACT),
     ]
     return cl.CustomComparison(comparison_levels=levels, output_column_name=spec["column"])
+
+
+def _surname_only_levels(surname: str, postcode: str, emails: str, phones: str, tf: bool) -> list:
+    """Same surname where one side has no address, email or phone: the others could not agree.
+
+    A companion typed in with a name only can never reach the address and contact levels, so its
+    surname agreement must not share a level (and an m probability) with "same surname, different
+    address and contacts", which among true matches is rare. Without this split the model rates a
+    name-only record against its own full profile about 2.6 bits too low.
+    """
+    agrees = cll.ExactMatchLevel(surname)
+    unknown = cll.CustomLevel(_none_on_one_side(postcode, emails, phones))
+    level = cll.And(agrees, unknown).configure(label_for_charts="Same surname, no address or contacts on one side")
+    if tf:
+        level = level.configure(tf_adjustment_column=surname, tf_adjustment_weight=1.0)
+    return [level]
 
 
 def household_comparison(spec: dict):
@@ -307,6 +333,7 @@ def household_comparison(spec: dict):
         cll.And(same, address, contact).configure(label_for_charts="Same surname, address and a shared contact"),
         cll.And(same, cll.Or(address, contact)).configure(label_for_charts="Same surname and address or contact"),
         cll.Or(address, contact).configure(label_for_charts="Same address or a shared contact"),
+        *_surname_only_levels(surname, postcode, emails, phones, bool(spec.get("tf", True))),
         cll.ExactMatchLevel(surname, term_frequency_adjustments=bool(spec.get("tf", True))),
         cll.JaroWinklerLevel(surname, thresholds[0]),
         cll.ArrayIntersectLevel(spec["surnames"], 1).configure(label_for_charts="Any known surname"),
@@ -317,6 +344,25 @@ def household_comparison(spec: dict):
         cll.ElseLevel(),
     ]
     return cl.CustomComparison(comparison_levels=levels, output_column_name=spec["column"])
+
+
+def neutralise_absence(model: dict, conf: MatchingConf) -> dict:
+    """Give the contacts comparison's "no shared personal contact" level a Bayes factor of 1 (m = u).
+
+    The household comparison already scores "no shared contact" (its surname-only and else levels
+    mean no shared address, email or phone), so counting it again in contacts would charge one
+    fact twice: about 2.6 bits against every pair whose profiles hold different addresses, such as
+    a booking made with an old email. A shared personal contact still counts in full. Set
+    ``count_absence: true`` on the contacts entry to keep the learned m.
+    """
+    keep = {c["column"] for c in conf.comparisons if c["kind"] != "contacts" or c.get("count_absence", False)}
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] in keep:
+            continue
+        for level in comparison["comparison_levels"]:
+            if level.get("label_for_charts") == NO_SHARED_CONTACT and level.get("u_probability"):
+                level["m_probability"] = level["u_probability"]
+    return model
 
 
 def load_matching_conf(raw: dict) -> MatchingConf:

@@ -284,3 +284,85 @@ def test_settings_validate_and_build(settings):
     ):
         with pytest.raises(MatchingConfError, match=message):
             validate(broken)
+
+
+def _first_level(comparison, row: dict, arrays: tuple[str, ...] = ("last_names", "emails", "phones")) -> str:
+    """Label of the first level of a Splink comparison whose DuckDB condition holds for ``row``."""
+    import duckdb
+
+    built = comparison.get_comparison("duckdb")
+    kind = {k: "VARCHAR[]" if k.rsplit("_", 1)[0] in arrays else "VARCHAR" for k in row}
+    columns = ", ".join(f"?::{kind[k]} AS {k}" for k in row)
+    con = duckdb.connect()
+    for level in built.comparison_levels:
+        query = f"SELECT ({level.sql_condition}) FROM (SELECT {columns})"
+        if level.sql_condition.strip().upper() == "ELSE" or con.execute(query, list(row.values())).fetchone()[0]:
+            return level.label_for_charts
+    raise AssertionError("no level matched")
+
+
+def _household_row(left: dict, right: dict) -> dict:
+    names = ("last_name", "last_names", "postal_code", "address_line1", "emails", "phones")
+    row = {}
+    for side, values in (("l", left), ("r", right)):
+        for name in names:
+            row[f"{name}_{side}"] = values.get(name)
+    return row
+
+
+def test_household_scores_a_name_only_surname_apart_from_different_contacts():
+    from matching.splink_settings import household_comparison
+
+    comparison = household_comparison(
+        {
+            "column": "household",
+            "surname": "last_name",
+            "surnames": "last_names",
+            "postcode": "postal_code",
+            "street": "address_line1",
+            "emails": "emails",
+            "phones": "phones",
+        }
+    )
+    full = {"last_name": "owens", "last_names": ["owens"], "postal_code": "71586", "emails": ["k@x.com"]}
+    name_only = {"last_name": "owens", "last_names": ["owens"]}
+    elsewhere = {"last_name": "owens", "last_names": ["owens"], "postal_code": "10001", "phones": ["1555"]}
+    assert _first_level(comparison, _household_row(name_only, full)).startswith("Same surname, no address")
+    assert _first_level(comparison, _household_row(full, name_only)).startswith("Same surname, no address")
+    assert _first_level(comparison, _household_row(full, elsewhere)) == "Exact match on last_name"
+    assert _first_level(comparison, _household_row(full, full)) == "Same surname, address and a shared contact"
+
+
+def test_neutralise_absence_sets_m_to_u_for_no_shared_contact_only(settings):
+    from jobs.config import load_matching_conf
+    from matching.splink_settings import NO_SHARED_CONTACT, neutralise_absence
+
+    raw = load_matching_conf(settings)
+
+    def model() -> dict:
+        levels = [
+            {"is_null_level": True},
+            {"label_for_charts": "Shared personal email", "m_probability": 0.3, "u_probability": 1e-5},
+            {"label_for_charts": NO_SHARED_CONTACT, "m_probability": 0.16, "u_probability": 0.99},
+        ]
+        other = [{"label_for_charts": "All other comparisons", "m_probability": 0.01, "u_probability": 0.9}]
+        return {
+            "comparisons": [
+                {"output_column_name": "contacts", "comparison_levels": levels},
+                {"output_column_name": "first_name", "comparison_levels": other},
+            ]
+        }
+
+    out = neutralise_absence(model(), validate(raw))
+    contacts, first = out["comparisons"][0]["comparison_levels"], out["comparisons"][1]["comparison_levels"]
+    assert contacts[2]["m_probability"] == contacts[2]["u_probability"] == 0.99
+    assert contacts[1]["m_probability"] == 0.3 and first[0]["m_probability"] == 0.01
+    kept = {
+        **raw,
+        "comparisons": [{**c, "count_absence": True} if c["kind"] == "contacts" else c for c in raw["comparisons"]],
+    }
+    assert (
+        neutralise_absence(model(), validate(kept))["comparisons"][0]["comparison_levels"][2]["m_probability"] == 0.16
+    )
+    with pytest.raises(MatchingConfError, match="count_absence"):
+        validate({**raw, "comparisons": [{**raw["comparisons"][2], "count_absence": "no"}]})
