@@ -306,6 +306,7 @@ def profile_features(
             .groupBy("domain", "profile_id")
             .agg(F.collect_set("value").alias("first_names"))
         )
+    # Read twice (personal values, alias arrays): computed once.
     aliases = name_aliases(groups).localCheckpoint()
     result = result.join(personal_values(result, aliases), ["domain", "profile_id"], "left")
     result = result.join(first_name_aliases(result, aliases), ["domain", "profile_id"], "left")
