@@ -27,6 +27,7 @@ from jobs import runs
 from jobs.config import Settings, load_settings
 from jobs.delta_io import table_exists
 from jobs.ingest_batch import BatchProcessor, RunCounters, prepare_tables
+from jobs.staging import delete_path
 from quality.frames import error_id, errors_summary, replay_files
 from transforms.lines import split_file_lines
 from transforms.registry import BUSINESS_OBJECTS
@@ -128,7 +129,9 @@ def replay(
         if selected:
             scratch_settings = _ScratchErrorSettings(env=settings.env, raw=settings.raw, errors_path=scratch)
             prepare_tables(spark, scratch_settings)
-            processor = BatchProcessor(spark, scratch_settings, domain, run_id, started, counters)
+            processor = BatchProcessor(
+                spark, scratch_settings, domain, run_id, started, counters, objects_key=f"replay-{run_id}"
+            )
             processor(replay_files(errors, BUSINESS_OBJECTS), 0)
             failing = spark.read.format("delta").load(scratch).select("source_file", "line_number")
             passed = errors.select("domain", "source_file", "line_number").join(
@@ -146,7 +149,7 @@ def replay(
         status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
         raise
     finally:
-        _delete(spark, scratch)
+        delete_path(spark, scratch)
         row = {
             "job": "replay",
             "domain": domain,
@@ -167,14 +170,6 @@ def replay(
         }
         runs.record_run(spark, settings, row)
     return {**row, "selected": selected, "resolved": resolved, "still_failing": still_failing}
-
-
-def _delete(spark: SparkSession, path: str) -> None:
-    jvm = spark.sparkContext._jvm
-    target = jvm.org.apache.hadoop.fs.Path(path)
-    fs = target.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    if fs.exists(target):
-        fs.delete(target, True)
 
 
 def list_errors(spark: SparkSession, settings: Settings, args: argparse.Namespace) -> list[dict]:

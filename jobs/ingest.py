@@ -86,7 +86,9 @@ def ingest(
     normalized_from = from_date.replace("/", "-") if from_date else None
     try:
         prepare_tables(spark, settings)
-        processor = BatchProcessor(spark, settings, domain, run_id, started, counters, normalized_from)
+        processor = BatchProcessor(
+            spark, settings, domain, run_id, started, counters, normalized_from, objects_key(objects)
+        )
         query = (
             landing_files(spark, settings, domain, objects)
             .writeStream.foreachBatch(processor)

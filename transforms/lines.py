@@ -167,8 +167,12 @@ def parse_business_object(lines_df: DataFrame, business_object: str) -> DataFram
     schema = SCHEMAS[business_object]
     array_fields = [f.name for f in schema.fields if isinstance(f.dataType, ArrayType)]
     parsed = parse_json(lines_df, business_object)
-    is_null = {name: F.col("data").getField(name).isNull() for name in array_fields}
-    # The line's keys (a second parse) are only needed when some top-level array came out null.
+    # A present-but-null array reads ``"name": null`` in the text: only lines that say so for an
+    # array that came out null pay for the line's keys (a second parse of the whole line).
+    is_null = {
+        name: F.col("data").getField(name).isNull() & F.col("bo_json").rlike(f'"\\Q{name}\\E"\\s*:\\s*null')
+        for name in array_fields
+    }
     keys = F.when(reduce(Column.__or__, is_null.values()), F.json_object_keys("bo_json")) if array_fields else None
     null_arrays = errors(*[F.when(F.array_contains(keys, name) & is_null[name], F.lit(name)) for name in array_fields])
     return parsed.withColumn(

@@ -135,51 +135,30 @@ def all_errors(*arrays: Column) -> Column:
 # ---------------------------------------------------------------- timestamps
 
 
-def _iso_parts(col: Column) -> list[Column]:
-    """Year..zone of an extended or basic ISO-8601 string (first pattern that matches)."""
+_ISO_ANY = f"(?:{_ISO_EXTENDED})|(?:{_ISO_BASIC})"
+_PARTS = "$1\u0000$2\u0000$3\u0000$4\u0000$5\u0000$6\u0000$7\u0000$8"
+
+
+def _iso_parts(col: Column) -> Column:
+    """array<string> of year, month, day, hour, minute, second, fraction, zone; null when not ISO-8601.
+
+    One regex rewrite per form turns the text into its eight groups joined by NUL (a character no
+    ISO-8601 text holds) instead of one ``regexp_extract`` per group: the expression stays small,
+    which keeps the generated code of every table that parses timestamps within Janino's limits
+    (the per-group version made each record's projection exceed 64 KB and run interpreted).
+    """
     text = F.trim(col)
-    use_basic = ~text.rlike(_ISO_EXTENDED) & text.rlike(_ISO_BASIC)
-    return [
-        F.when(use_basic, F.regexp_extract(text, _ISO_BASIC, i)).otherwise(F.regexp_extract(text, _ISO_EXTENDED, i))
-        for i in range(1, 9)
-    ]
+    joined = F.regexp_replace(F.regexp_replace(text, _ISO_EXTENDED, _PARTS), _ISO_BASIC, _PARTS)
+    return F.when(text.rlike(_ISO_ANY), F.split(joined, "\u0000"))
 
 
-def _canonical_iso(col: Column) -> Column:
-    """``yyyy-MM-ddTHH:mm:ss.SSSSSS`` (no zone) from any accepted form, or null."""
-    year, month, day, hour, minute, second, fraction, _ = _iso_parts(col)
-    matched = (F.trim(col).rlike(_ISO_EXTENDED)) | (F.trim(col).rlike(_ISO_BASIC))
-
-    def pad2(c: Column) -> Column:
-        return F.lpad(F.when(c == "", F.lit("0")).otherwise(c), 2, "0")
-
-    micros = F.rpad(F.substring(fraction, 1, 6), 6, "0")
-    text = F.concat(
-        year,
-        F.lit("-"),
-        pad2(month),
-        F.lit("-"),
-        pad2(day),
-        F.lit("T"),
-        pad2(hour),
-        F.lit(":"),
-        pad2(minute),
-        F.lit(":"),
-        pad2(second),
-        F.lit("."),
-        micros,
-    )
-    return F.when(matched, text)
-
-
-def _zone(col: Column) -> Column:
-    zone = _iso_parts(col)[7]
-    # +05 and +0530 become +05:00 and +05:30; no zone means UTC.
-    with_colon = F.regexp_replace(zone, r"^([+-]\d{2}):?(\d{2})$", "$1:$2")
+def _zone_id(zone: Column) -> Column:
+    """Offset for ``make_timestamp``: no zone means UTC; +05 and +0530 become +05:00 and +05:30."""
     return (
         F.when((zone == "") | (zone == "Z"), F.lit("+00:00"))
-        .when(zone.rlike(r"^[+-]\d{2}$"), F.concat(zone, F.lit(":00")))
-        .otherwise(with_colon)
+        .when(F.length(zone) == 3, F.concat(zone, F.lit(":00")))
+        .when(F.length(zone) == 5, F.concat(F.substring(zone, 1, 3), F.lit(":"), F.substring(zone, 4, 2)))
+        .otherwise(zone)
     )
 
 
@@ -188,30 +167,50 @@ def _is_common_iso(col: Column) -> Column:
     return F.trim(col).rlike(_ISO_COMMON)
 
 
+def _from_parts(parts: Column) -> Column:
+    """UTC timestamp of the eight ISO-8601 parts; null for impossible values (month 13, Feb 30, 24:00).
+
+    ``make_timestamp`` returns null for an impossible date or time (ANSI mode off, as on Glue and
+    EMR); a leap second (60) would roll over to the next minute, so it is refused first.
+    """
+
+    def number(i: int) -> Column:
+        return F.when(parts[i] == "", F.lit(0)).otherwise(parts[i].cast("int"))
+
+    fraction = F.rpad(F.substring(parts[6], 1, 6), 6, "0")
+    seconds = F.concat(F.when(parts[5] == "", F.lit("0")).otherwise(parts[5]), F.lit("."), fraction)
+    offset = _zone_id(parts[7])
+    valid_offset = offset.rlike(r"^[+-](0\d|1[0-8]):[0-5]\d$")
+    return F.when(
+        (number(5) < 60) & valid_offset,
+        F.make_timestamp(number(0), number(1), number(2), number(3), number(4), seconds.cast("decimal(8,6)"), offset),
+    )
+
+
 def parse_timestamp(col: Column) -> Column:
     """UTC timestamp of any valid ISO-8601 date-time; null when it is not one (month 13 included).
 
     Spark's ``to_timestamp`` patterns each accept one layout, and UPT data mixes fraction lengths,
-    1-digit months and zones, so the text is first rewritten into one canonical layout. The common
-    layout is parsed directly (the rewrite costs about twenty regex matches per value); a strict
-    parse that fails there (Feb 30, hour 24) falls through to the general path, which rejects it too.
+    1-digit months and zones: the common layout is parsed directly (one regex and one
+    ``to_timestamp``); every other accepted form is split into its parts by one regex rewrite and
+    built with ``make_timestamp``. A strict parse that fails in the common layout (Feb 30, hour 24)
+    falls through to the general path, which rejects it too.
     """
-    canonical = _canonical_iso(col)
-    local = F.to_timestamp(canonical, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS")
-    # Reject impossible calendar dates that to_timestamp would roll over (e.g. Feb 30).
-    valid = local.isNotNull() & (F.date_format(local, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS") == canonical)
-    with_zone = F.to_timestamp(F.concat(canonical, _zone(col)), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
     common = F.when(_is_common_iso(col), F.to_timestamp(F.trim(col), _COMMON_LAYOUT))
-    return F.coalesce(common, F.when(valid, with_zone))
+    return F.coalesce(common, _from_parts(_iso_parts(col)))
 
 
 def last_updated_partition(col: Column) -> Column:
     """``yyyy-MM-dd-HH`` from the text of the timestamp, without zone conversion (as UPT)."""
-    canonical = _canonical_iso(col)
     common = F.trim(col)
+    parts = _iso_parts(col)
+
+    def pad2(i: int) -> Column:
+        return F.lpad(F.when(parts[i] == "", F.lit("0")).otherwise(parts[i]), 2, "0")
+
     return F.when(
         _is_common_iso(col), F.concat(F.substring(common, 1, 10), F.lit("-"), F.substring(common, 12, 2))
-    ).when(canonical.isNotNull(), F.concat(F.substring(canonical, 1, 10), F.lit("-"), F.substring(canonical, 12, 2)))
+    ).when(parts.isNotNull(), F.concat_ws("-", parts[0], pad2(1), pad2(2), pad2(3)))
 
 
 # ---------------------------------------------------------------- extended data
