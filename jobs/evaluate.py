@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
     from jobs.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
-    default = float(load_matching_conf(settings).get("threshold", 0.9))
+    default = float(load_matching_conf(settings).get("threshold", 0.5))
     thresholds = (
         [float(t) for t in args.thresholds.split(",")] if args.thresholds else sorted({default, *DEFAULT_THRESHOLDS})
     )

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.env, {"warehouse": args.warehouse})
     floor = args.min_probability
     if floor is None:
-        floor = float(load_matching_conf(settings).get("threshold", 0.9))
+        floor = float(load_matching_conf(settings).get("threshold", 0.5))
     spark = build_spark(settings, app_name=f"upt-matches-{args.domain}")
     path = settings.table_path("matching", "profile_matches")
     if not table_exists(spark, path):
