@@ -296,7 +296,7 @@ def contacts_comparison(spec: dict):
     return cl.CustomComparison(comparison_levels=levels, output_column_name=spec["column"])
 
 
-def _surname_only_levels(surname: str, postcode: str, emails: str, phones: str, tf: bool) -> list:
+def _surname_only_level(surname: str, postcode: str, emails: str, phones: str, tf: bool):
     """Same surname where one side has no address, email or phone: the others could not agree.
 
     A companion typed in with a name only can never reach the address and contact levels, so its
@@ -309,7 +309,7 @@ def _surname_only_levels(surname: str, postcode: str, emails: str, phones: str, 
     level = cll.And(agrees, unknown).configure(label_for_charts="Same surname, no address or contacts on one side")
     if tf:
         level = level.configure(tf_adjustment_column=surname, tf_adjustment_weight=1.0)
-    return [level]
+    return level
 
 
 def household_comparison(spec: dict):
@@ -333,7 +333,7 @@ def household_comparison(spec: dict):
         cll.And(same, address, contact).configure(label_for_charts="Same surname, address and a shared contact"),
         cll.And(same, cll.Or(address, contact)).configure(label_for_charts="Same surname and address or contact"),
         cll.Or(address, contact).configure(label_for_charts="Same address or a shared contact"),
-        *_surname_only_levels(surname, postcode, emails, phones, bool(spec.get("tf", True))),
+        _surname_only_level(surname, postcode, emails, phones, bool(spec.get("tf", True))),
         cll.ExactMatchLevel(surname, term_frequency_adjustments=bool(spec.get("tf", True))),
         cll.JaroWinklerLevel(surname, thresholds[0]),
         cll.ArrayIntersectLevel(spec["surnames"], 1).configure(label_for_charts="Any known surname"),

@@ -144,8 +144,8 @@ def _iso_parts(col: Column) -> Column:
 
     One regex rewrite per form turns the text into its eight groups joined by NUL (a character no
     ISO-8601 text holds) instead of one ``regexp_extract`` per group: the expression stays small,
-    which keeps the generated code of every table that parses timestamps within Janino's limits
-    (the per-group version made each record's projection exceed 64 KB and run interpreted).
+    which keeps the generated code of the tables that parse timestamps smaller (the per-group
+    version pushed record projections over Janino's 64 KB limit, and Spark fell back to slower code).
     """
     text = F.trim(col)
     joined = F.regexp_replace(F.regexp_replace(text, _ISO_EXTENDED, _PARTS), _ISO_BASIC, _PARTS)
@@ -167,6 +167,11 @@ def _is_common_iso(col: Column) -> Column:
     return F.trim(col).rlike(_ISO_COMMON)
 
 
+def _part(parts: Column, i: int, empty: Column) -> Column:
+    """Part ``i`` of ``_iso_parts``, or ``empty`` where the text left it out (no time, no seconds)."""
+    return F.when(parts[i] == "", empty).otherwise(parts[i])
+
+
 def _from_parts(parts: Column) -> Column:
     """UTC timestamp of the eight ISO-8601 parts; null for impossible values (month 13, Feb 30, 24:00).
 
@@ -175,10 +180,10 @@ def _from_parts(parts: Column) -> Column:
     """
 
     def number(i: int) -> Column:
-        return F.when(parts[i] == "", F.lit(0)).otherwise(parts[i].cast("int"))
+        return _part(parts, i, F.lit("0")).cast("int")
 
     fraction = F.rpad(F.substring(parts[6], 1, 6), 6, "0")
-    seconds = F.concat(F.when(parts[5] == "", F.lit("0")).otherwise(parts[5]), F.lit("."), fraction)
+    seconds = F.concat(_part(parts, 5, F.lit("0")), F.lit("."), fraction)
     offset = _zone_id(parts[7])
     valid_offset = offset.rlike(r"^[+-](0\d|1[0-8]):[0-5]\d$")
     return F.when(
@@ -206,7 +211,7 @@ def last_updated_partition(col: Column) -> Column:
     parts = _iso_parts(col)
 
     def pad2(i: int) -> Column:
-        return F.lpad(F.when(parts[i] == "", F.lit("0")).otherwise(parts[i]), 2, "0")
+        return F.lpad(_part(parts, i, F.lit("0")), 2, "0")
 
     return F.when(
         _is_common_iso(col), F.concat(F.substring(common, 1, 10), F.lit("-"), F.substring(common, 12, 2))
