@@ -55,6 +55,15 @@ GOOD_HOTEL_BOOKING = {
     ],
 }
 
+HOTEL_BOOKING_WITH_REPLACEMENT_CHAR = json.dumps(
+    {
+        **GOOD_HOTEL_BOOKING,
+        "id": "hb3",
+        "segments": [{**GOOD_HOTEL_BOOKING["segments"][0], "holder": {"id": "g3", "firstName": "Bo\ufffd"}}],
+    },
+    ensure_ascii=False,
+).encode()
+
 # (business object folder, raw line, expected error type or None when the line must be accepted)
 CORPUS: list[tuple[str, bytes, str | None]] = [
     ("pax_profile", dumps(pax("p1")), None),
@@ -65,6 +74,9 @@ CORPUS: list[tuple[str, bytes, str | None]] = [
     ("pax_profile", dumps(envelope(pax("p6"), uid="u-1")), None),
     ("pax_profile", dumps(envelope(pax("p6"), uid="u-1")), None),  # duplicate uid: accepted, ingested once
     ("hotel_booking", dumps(GOOD_HOTEL_BOOKING), None),
+    # U+FFFD written as valid UTF-8 in a file without invalid bytes is just a character.
+    ("hotel_booking", HOTEL_BOOKING_WITH_REPLACEMENT_CHAR, None),
+    ("pax_profile", dumps(pax("p14")) + b"\r", None),  # a CRLF line end
     ("pax_profile", b'{"id": "p7", "firstName": ', "malformed_json"),
     ("pax_profile", b'"just a string"', "not_an_object"),
     ("pax_profile", b"[1, 2, 3]", "not_an_object"),
@@ -117,7 +129,7 @@ def test_each_bad_line_is_one_error_row_and_good_lines_are_ingested(spark, tmp_p
     assert "loyaltyPrograms" in errors.where(F.col("error_type") == "null_array").first().message
 
     profiles = {r.traveller_id for r in content(spark, warehouse / "accp" / "pax_profile", DOMAIN).collect()}
-    assert profiles == {"p1", "p2", "p3", "p4", "p5", "p6"}
+    assert profiles == {"p1", "p2", "p3", "p4", "p5", "p6", "p14"}
     stamps = {
         r.traveller_id: r.last_updated_ts
         for r in content(spark, warehouse / "accp" / "pax_profile", DOMAIN)
@@ -126,4 +138,5 @@ def test_each_bad_line_is_one_error_row_and_good_lines_are_ingested(spark, tmp_p
     }
     assert str(stamps["p3"]) == "2024-01-01 08:00:00"  # +02:00 converted to UTC
     assert str(stamps["p5"]) == "2024-01-02 03:04:05"
-    assert content(spark, warehouse / "accp" / "hotel_booking", DOMAIN).count() == 1
+    bookings = content(spark, warehouse / "accp" / "hotel_booking", DOMAIN)
+    assert {r.booking_id for r in bookings.select("booking_id").collect()} == {"hb1", "hb3"}
