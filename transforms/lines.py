@@ -130,9 +130,9 @@ def classify_lines(lines_df: DataFrame, domain: str) -> DataFrame:
     wherever it is found and its ``objectType`` decides the type; any other object is a bare
     business object of its folder's type (``folder_object``).
     """
-    # Tokenising every line for its keys was half of this step; only a line that names objectType
-    # (or escapes a character, which could spell it) can be an envelope. Other lines are checked as
-    # JSON by their object's parse (``parse_business_object``).
+    # A key scan tokenises the whole line, and the object's parse does it again. Only a line that
+    # names objectType (or escapes a character, which could spell it) can be an envelope; other
+    # lines are checked as JSON by that parse alone (``parse_json``).
     keys = F.when(may_be_envelope(F.col("line")), F.json_object_keys("line"))
     is_envelope = F.coalesce(F.array_contains(keys, "objectType") & F.array_contains(keys, "data"), F.lit(False))
     envelope = F.when(is_envelope, F.from_json("line", ENVELOPE_SCHEMA))
