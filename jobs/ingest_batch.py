@@ -281,9 +281,7 @@ class BatchProcessor:
             F.when(accepted_line, F.col("data")).alias("data"),
             F.when(~accepted_line, F.col("line")).alias("line"),
             reject_message.alias("reject_message"),
-            F.coalesce(F.col("json_error"), reject_type(F.col("null_array_message"), reject_message)).alias(
-                "reject_type"
-            ),
+            reject_type(F.col("json_error"), F.col("null_array_message"), reject_message).alias("reject_type"),
             *LINEAGE_COLUMNS,
             FALLBACK_TS,
             "merge_target",
@@ -392,10 +390,11 @@ def record_hash(records: DataFrame) -> Column:
     return F.hex(F.xxhash64(*[F.col(name) for name in names], nulls))
 
 
-def reject_type(null_array_message: Column, message: Column) -> Column:
-    """Error type of a business-object reject, from the reasons the transform gave."""
+def reject_type(json_error: Column, null_array_message: Column, message: Column) -> Column:
+    """Error type of a business-object reject: the parse's JSON error, else from the transform's reasons."""
     return (
-        F.when(null_array_message.isNotNull(), F.lit(line_rules.NULL_ARRAY))
+        F.when(json_error.isNotNull(), json_error)
+        .when(null_array_message.isNotNull(), F.lit(line_rules.NULL_ARRAY))
         .when(message.contains("ISO-8601"), F.lit("invalid_timestamp"))
         .when(
             message.rlike("(?i)must have at least|must be populated|is required|absent|missing"),
