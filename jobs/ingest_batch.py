@@ -9,10 +9,14 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import reduce
+from typing import TypeVar
 
+from pyspark import inheritable_thread_target
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
@@ -33,6 +37,7 @@ NOT_HASHED = set(STORED_LINEAGE) | {"tx_id", "ingest_mode", "partial_fields", "r
 PROFILE_TYPES = {"pax_profile": "pax_profile", "guest_profile": "guest_profile"}
 VALIDATION = "validation"
 LINES_PER_PARTITION = 100_000
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -52,6 +57,16 @@ class RunCounters:
 
     def add(self, target: dict[str, int], key: str, value: int) -> None:
         target[key] = target.get(key, 0) + int(value)
+
+
+@dataclass
+class CheckedObject:
+    """What the checks of one business object hand back to the batch (frames are lazy)."""
+
+    records: dict[str, DataFrame]
+    errors: DataFrame | None
+    rejected_by_type: dict[str, int]
+    merge_requests: DataFrame | None
 
 
 def own_tables(settings: Settings) -> dict[str, StructType]:
@@ -96,6 +111,7 @@ class BatchProcessor:
         self.counters = counters
         self.from_date = from_date
         self.max_extended_data = int(settings.get("ingest.max_extended_data", 5000))
+        self.concurrent_jobs = max(1, int(settings.get("ingest.concurrent_jobs", 2)))
         self.error_ttl = timedelta(days=float(settings.get("ingest.error_ttl_days", 7)))
 
     def path(self, layer: str, table: str) -> str:
@@ -155,6 +171,7 @@ class BatchProcessor:
                 F.count("*").alias("n"),
                 F.sum(has_uid().cast("int")).alias("with_uid"),
                 F.sum((F.col("ingest_mode") == "merge").cast("int")).alias("merges"),
+                F.sum((F.col("ingest_mode") == "partial").cast("int")).alias("partials"),
                 F.collect_set("source_file").alias("files"),
             )
             .collect()  # a handful of aggregate rows (and file names), not data
@@ -191,12 +208,13 @@ class BatchProcessor:
         if with_uids:
             good = self._drop_duplicate_envelopes(good).cache()
             cached.append(good)
-        records: dict[str, list[DataFrame]] = {}
-        for business_object in sorted({row["object_type"] for row in good_rows}):
+        merging = {row["object_type"] for row in good_rows if row["merges"]}
+        has_partials = any(row["partials"] for row in good_rows)
+
+        def check(business_object: str) -> CheckedObject:
             clock = time.monotonic()
             rows = good.where(F.col("object_type") == business_object)
-            merges = sum(row["merges"] or 0 for row in good_rows if row["object_type"] == business_object)
-            self._process_object(rows, business_object, records, cached, errors, merges > 0)
+            result = self._process_object(rows, business_object, business_object in merging)
             log.info(
                 json.dumps(
                     {
@@ -206,20 +224,65 @@ class BatchProcessor:
                     }
                 )
             )
+            return result
+
+        lines_of = {row["object_type"]: row["n"] for row in good_rows}
+        business_objects = sorted(lines_of, key=lambda name: (-lines_of[name], name))
+        checked = self._concurrently(check, business_objects)
+        records: dict[str, list[DataFrame]] = {}
+        # A table's rough size (lines of its producers times its width) orders the writes below.
+        weight: dict[str, int] = {}
+        for business_object, result in zip(business_objects, checked, strict=True):
+            for error_type, n in result.rejected_by_type.items():
+                self.counters.lines_rejected += n
+                self.counters.add(self.counters.rejected_by_type, error_type, n)
+            errors.extend([result.errors] if result.errors is not None else [])
+            for object_type, frame in result.records.items():
+                records.setdefault(object_type, []).append(frame)
+                weight[object_type] = weight.get(object_type, 0) + lines_of[business_object] * len(frame.columns)
+        requests = [result.merge_requests for result in checked if result.merge_requests is not None]
+        if requests:
+            delta_io.insert_new(
+                self.spark,
+                reduce(DataFrame.unionByName, requests),
+                self.path("identity", "merge_requests"),
+                tables.MERGE_REQUEST_KEY,
+                self.domain,
+            )
         if errors:
             clock = time.monotonic()
             self._write_errors(reduce(DataFrame.unionByName, errors))
             log.info(json.dumps({"event": "errors_written", "seconds": round(time.monotonic() - clock, 1)}))
-        for object_type, frames in sorted(records.items()):
+
+        def write(object_type: str) -> int:
             clock = time.monotonic()
-            self._write_records(object_type, frames)
+            written = self._write_records(object_type, records[object_type], has_partials)
             log.info(
                 json.dumps(
                     {"event": "table_merged", "table": object_type, "seconds": round(time.monotonic() - clock, 1)}
                 )
             )
+            return written
+
+        # Largest first, so that the last job to finish is a short one.
+        order = sorted(records, key=lambda name: (-weight[name], name))
+        for object_type, written in zip(order, self._concurrently(write, order), strict=True):
+            self.counters.add(self.counters.written, object_type, written)
         if with_uids:
             self._remember_envelopes(good)
+
+    def _concurrently(self, work: Callable[[str], _T], names: list[str]) -> list[_T]:
+        """``work`` on each name, ``ingest.concurrent_jobs`` at a time, results in the order of ``names``.
+
+        The objects' checks and the tables' writes are independent Spark jobs. Run one at a time,
+        the cores idle while the driver plans, generates code and commits each of them, and during
+        each job's last tasks; two at a time keep them busy. Each table has one writer, so their
+        Delta commits never conflict.
+        """
+        if self.concurrent_jobs == 1 or len(names) < 2:
+            return [work(name) for name in names]
+        with ThreadPoolExecutor(max_workers=self.concurrent_jobs, thread_name_prefix="upt-ingest") as pool:
+            return list(pool.map(inheritable_thread_target(work), names))
 
     def _drop_duplicate_envelopes(self, good: DataFrame) -> DataFrame:
         """Envelopes with a uid already ingested (in this batch or before) are skipped, once each."""
@@ -252,11 +315,8 @@ class BatchProcessor:
         self,
         rows: DataFrame,
         business_object: str,
-        records: dict[str, list[DataFrame]],
-        cached: list[DataFrame],
-        errors: list[DataFrame],
         has_merges: bool,
-    ) -> None:
+    ) -> CheckedObject:
         module = transform_module(business_object)
         parsed = (
             line_rules.parse_business_object(rows, business_object)
@@ -290,33 +350,34 @@ class BatchProcessor:
         checked = self.staging.write(checked, business_object)
         rejected = checked.where(F.col("reject_message").isNotNull())
         reject_counts = rejected.groupBy("reject_type").count().collect()  # aggregate rows only
-        for row in reject_counts:
-            self.counters.lines_rejected += row["count"]
-            self.counters.add(self.counters.rejected_by_type, row["reject_type"], row["count"])
+        errors = None
         if reject_counts:
-            errors.append(
-                rejected.select(
-                    F.lit(business_object).alias("business_object"),
-                    F.col("reject_type").alias("error_type"),
-                    F.col("reject_message").alias("message"),
-                    "line",
-                    "source_file",
-                    "line_number",
-                )
+            errors = rejected.select(
+                F.lit(business_object).alias("business_object"),
+                F.col("reject_type").alias("error_type"),
+                F.col("reject_message").alias("message"),
+                "line",
+                "source_file",
+                "line_number",
             )
         accepted = checked.where(F.col("reject_message").isNull())
         outputs = module.to_accp(accepted.select("data", *LINEAGE_COLUMNS, FALLBACK_TS))
+        requests = None
         if business_object in PROFILE_TYPES and has_merges:
-            self._write_merge_requests(accepted, outputs[PROFILE_TYPES[business_object]])
-        for object_type, frame in outputs.items():
+            requests = self._merge_requests(accepted, outputs[PROFILE_TYPES[business_object]])
+        return CheckedObject(
             # mode=merge asks to merge profiles; nothing of the object itself is ingested.
-            records.setdefault(object_type, []).append(frame.where(F.col("ingest_mode") != "merge"))
+            records={name: frame.where(F.col("ingest_mode") != "merge") for name, frame in outputs.items()},
+            errors=errors,
+            rejected_by_type={row["reject_type"]: row["count"] for row in reject_counts},
+            merge_requests=requests,
+        )
 
-    def _write_merge_requests(self, accepted: DataFrame, profiles: DataFrame) -> None:
+    def _merge_requests(self, accepted: DataFrame, profiles: DataFrame) -> DataFrame:
         lines = accepted.where(F.col("ingest_mode") == "merge").select(
             "source_file", "line_number", "merge_target", "fallback_ts", "uid"
         )
-        requests = (
+        return (
             profiles.where(F.col("ingest_mode") == "merge")
             .select("source_file", "line_number", "traveller_id")
             .join(lines, ["source_file", "line_number"])
@@ -331,11 +392,9 @@ class BatchProcessor:
                 F.lit(self.run_id).alias("run_id"),
             )
         )
-        delta_io.insert_new(
-            self.spark, requests, self.path("identity", "merge_requests"), tables.MERGE_REQUEST_KEY, self.domain
-        )
 
-    def _write_records(self, object_type: str, frames: list[DataFrame]) -> None:
+    def _write_records(self, object_type: str, frames: list[DataFrame], has_partials: bool) -> int:
+        """MERGE one ACCP table's records of the batch; returns the rows inserted or updated."""
         source = frames[0]
         for frame in frames[1:]:
             source = source.unionByName(frame, allowMissingColumns=True)
@@ -347,18 +406,18 @@ class BatchProcessor:
             self.spark, path, produced.add("record_hash", "string"), stats_columns=delta_io.RECORD_STATS_COLUMNS
         )
         source = source.withColumn("record_hash", record_hash(source))
-        # A partial row only acts through fields named "<object_type>.<field>"; with none it is dropped.
-        applies = F.exists(
-            "partial_fields",
-            lambda f: (F.size(F.split(f, r"\.")) == 2) & (F.split(f, r"\.")[0] == object_type),
-        )
-        source = source.where((F.col("ingest_mode") != "partial") | applies)
+        if has_partials:
+            # A partial row only acts through fields named "<object_type>.<field>"; with none it is dropped.
+            applies = F.exists(
+                "partial_fields",
+                lambda f: (F.size(F.split(f, r"\.")) == 2) & (F.split(f, r"\.")[0] == object_type),
+            )
+            source = source.where((F.col("ingest_mode") != "partial") | applies)
         aligned = delta_io.align(source, schema, keep=("ingest_mode", "partial_fields"))
         metrics = delta_io.merge_records(
             self.spark, aligned, path, self.domain, object_type, [f.name for f in schema.fields], created
         )
-        written = int(metrics.get("numTargetRowsInserted", 0)) + int(metrics.get("numTargetRowsUpdated", 0))
-        self.counters.add(self.counters.written, object_type, written)
+        return int(metrics.get("numTargetRowsInserted", 0)) + int(metrics.get("numTargetRowsUpdated", 0))
 
     def _write_errors(self, errors: DataFrame) -> None:
         error_at = F.lit(self.started_at).cast("timestamp")
