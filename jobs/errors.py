@@ -28,8 +28,8 @@ from jobs.config import Settings, load_settings
 from jobs.delta_io import table_exists
 from jobs.ingest_batch import BatchProcessor, RunCounters, prepare_tables
 from jobs.staging import delete_path
-from quality.frames import error_id, errors_summary, replay_files
-from transforms.lines import split_file_lines
+from quality.frames import error_id, errors_summary, replay_lines
+from transforms.lines import number_lines
 from transforms.registry import BUSINESS_OBJECTS
 
 
@@ -93,11 +93,16 @@ def with_source_lines(spark: SparkSession, errors: DataFrame) -> DataFrame:
         return errors
     text = (
         spark.read.format("text")
-        .option("wholetext", "true")
+        .option("lineSep", "\n")
         .load(files)
-        .select(F.col("_metadata.file_path").alias("source_file"), F.lit("").alias("folder_object"), "value")
+        .select(
+            F.col("_metadata.file_path").alias("source_file"),
+            F.col("_metadata.file_block_start").alias("block_start"),
+            F.lit("").alias("folder_object"),
+            F.col("value").alias("line"),
+        )
     )
-    current = split_file_lines(text).select("source_file", "line_number", F.col("line").alias("current_line"))
+    current = number_lines(text).select("source_file", "line_number", F.col("line").alias("current_line"))
     return (
         errors.join(current, ["source_file", "line_number"], "left")
         .withColumn("raw_line", F.coalesce("current_line", "raw_line"))
@@ -132,7 +137,7 @@ def replay(
             processor = BatchProcessor(
                 spark, scratch_settings, domain, run_id, started, counters, objects_key=f"replay-{run_id}"
             )
-            processor(replay_files(errors, BUSINESS_OBJECTS), 0)
+            processor.process_lines(replay_lines(errors, BUSINESS_OBJECTS), 0)
             failing = spark.read.format("delta").load(scratch).select("source_file", "line_number")
             passed = errors.select("domain", "source_file", "line_number").join(
                 failing, ["source_file", "line_number"], "left_anti"

@@ -49,21 +49,24 @@ def checkpoint_path(settings: Settings, domain: str, objects: tuple[str, ...]) -
 
 
 def landing_files(spark, settings: Settings, domain: str, objects: tuple[str, ...]) -> DataFrame:
-    """One streaming source per business object, unioned: whole files with their folder's object.
+    """One streaming source per business object, unioned: the raw lines of new files, with the
+    file, the start of the split each line was read from (to number lines) and its folder's object.
 
     Each source is a glob (``<root>/<domain>/*``), so an object whose folder does not exist yet is
     simply empty instead of failing the run, and the set of sources stays fixed for the checkpoint.
+    Lines end at "\\n" only (a "\\r" before it is stripped later), as in the files' line numbers.
     """
     sources = [
         spark.readStream.format("text")
-        .option("wholetext", "true")
+        .option("lineSep", "\n")
         .option("recursiveFileLookup", "true")
         .option("pathGlobFilter", "*.jsonl")
         .load(f"{settings.landing_root(business_object).rstrip('/')}/{domain}/*")
         .select(
             F.col("_metadata.file_path").alias("source_file"),
+            F.col("_metadata.file_block_start").alias("block_start"),
             F.lit(business_object).alias("folder_object"),
-            "value",
+            F.col("value").alias("line"),
         )
         for business_object in objects
     ]

@@ -118,9 +118,13 @@ class BatchProcessor:
         return self.settings.table_path(layer, table)
 
     # ------------------------------------------------------------------ the batch
-    def __call__(self, files_df: DataFrame, batch_id: int) -> None:
+    def __call__(self, file_lines: DataFrame, batch_id: int) -> None:
+        """The foreachBatch function: raw lines of the batch's new files (see ``number_lines``)."""
+        self.process_lines(line_rules.number_lines(file_lines), batch_id)
+
+    def process_lines(self, lines: DataFrame, batch_id: int) -> None:
+        """One batch of numbered lines (``number_lines``'s columns); error replays start here."""
         clock = time.monotonic()
-        lines = line_rules.split_file_lines(files_df)
         if self.from_date:
             lines = lines.where(F.coalesce(F.col("landing_day"), F.lit("9999")) >= self.from_date)
         # A bare line is its own business object: its text is cached once (as ``line``), and only an
@@ -197,8 +201,7 @@ class BatchProcessor:
             )
 
         good_rows = [row for row in summary if row["error_type"] is None]
-        # Whole-file reading gives one partition per file; many small files would mean many tiny
-        # tasks for every table below, so the good lines are coalesced to a size-based count.
+        # Tasks of about LINES_PER_PARTITION lines for every table below, however the files were split.
         accepted_lines = sum(row["n"] for row in good_rows)
         partitions = max(self.spark.sparkContext.defaultParallelism, -(-accepted_lines // LINES_PER_PARTITION))
         good = classified.where(F.col("error_type").isNull())

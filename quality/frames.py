@@ -50,18 +50,22 @@ def errors_summary(errors: DataFrame, samples: int = 3) -> DataFrame:
     )
 
 
-def replay_files(errors: DataFrame, business_objects: tuple[str, ...]) -> DataFrame:
-    """Stored error lines as the ``(source_file, folder_object, value)`` rows the ingest batch reads.
+def replay_lines(errors: DataFrame, business_objects: tuple[str, ...]) -> DataFrame:
+    """Stored error lines as the numbered lines an ingest batch reads (``number_lines``'s columns).
 
-    Each line is put back at its own line number (blank lines before it are skipped by the line
-    splitter), so lineage and error keys stay those of the original file. The folder object is the
-    path segment before the domain when it names a business object, else the stored business object.
+    Each line keeps its file and line number, so lineage and error keys stay those of the original.
+    The folder object is the path segment before the domain when it names a business object, else
+    the stored business object. A stored line is text already (invalid bytes were decoded).
     """
     folder = F.regexp_extract("source_file", r"/([a-z_]+)/[^/]+/\d{4}/\d{2}/\d{2}/", 1)
     folder_object = F.when(folder.isin(*business_objects), folder).otherwise(F.col("business_object"))
-    padding = F.expr("repeat('\n', cast(line_number - 1 as int))")
     return errors.select(
-        "source_file", folder_object.alias("folder_object"), F.concat(padding, "raw_line").alias("value")
+        "source_file",
+        folder_object.alias("folder_object"),
+        path_date(F.col("source_file")).alias("landing_day"),
+        "line_number",
+        F.col("raw_line").alias("line"),
+        F.lit(False).alias("is_invalid_utf8"),
     )
 
 

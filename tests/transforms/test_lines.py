@@ -1,11 +1,11 @@
-"""Top-level arrays that are present but null are UPT's "'NoneType' object is not iterable"."""
+"""Line rules: numbering of landing lines, JSON errors, and top-level arrays written as null."""
 
 from __future__ import annotations
 
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from transforms.lines import parse_business_object
+from transforms.lines import number_lines, parse_business_object
 
 
 def test_null_array_message_only_for_a_top_level_array_written_as_null(spark):
@@ -62,3 +62,43 @@ def test_json_error_tells_lines_that_are_not_objects_from_objects_with_odd_value
         "line_number long, json_error string, id string",
     )
     assert_df_equality(actual, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_number_lines_gives_file_line_numbers_across_splits_of_a_file(spark, tmp_path):
+    """Lines read in many small splits get the numbers they have in the file; blank lines count."""
+    lines: dict[int, bytes] = {n: f'{{"n": {n}, "pad": "{"x" * (n % 7)}"}}'.encode() for n in range(1, 41)}
+    lines[5] = b""
+    lines[6] = b"   "
+    lines[7] = b'{"n": 7}\r'  # CRLF
+    lines[9] = b'{"n": 9, "s": "\xff\xfe"}'  # invalid UTF-8
+    lines[11] = '{"n": 11, "s": "\ufffd"}'.encode()  # U+FFFD written as such: valid
+    big, small = tmp_path / "big.jsonl", tmp_path / "small.jsonl"
+    big.write_bytes(b"\n".join(lines[n] for n in sorted(lines)) + b"\n")
+    small.write_bytes(b'{"a": 1}\n\n{"a": 3}')  # no newline at the end
+
+    previous = spark.conf.get("spark.sql.files.maxPartitionBytes")
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "64")
+    try:
+        raw = (
+            spark.read.format("text")
+            .option("lineSep", "\n")
+            .load([str(big), str(small)])
+            .select(
+                F.col("_metadata.file_name").alias("source_file"),
+                F.col("_metadata.file_block_start").alias("block_start"),
+                F.lit("pax_profile").alias("folder_object"),
+                F.col("value").alias("line"),
+            )
+        )
+        assert raw.where(F.col("source_file") == "big.jsonl").select("block_start").distinct().count() > 5
+        actual = number_lines(raw).drop("folder_object", "landing_day")
+        texts = {n: text.decode("utf-8", errors="replace") for n, text in lines.items() if text.strip()}
+        texts[7] = '{"n": 7}'
+        expected = spark.createDataFrame(
+            [("big.jsonl", n, text, n == 9) for n, text in texts.items()]
+            + [("small.jsonl", 1, '{"a": 1}', False), ("small.jsonl", 3, '{"a": 3}', False)],
+            "source_file string, line_number long, line string, is_invalid_utf8 boolean",
+        )
+        assert_df_equality(actual, expected, ignore_row_order=True, ignore_nullable=True)
+    finally:
+        spark.conf.set("spark.sql.files.maxPartitionBytes", previous)
