@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -27,16 +26,6 @@ from transforms.schemas import SCHEMAS
 
 def count_lines(root: Path, domain: str) -> int:
     return sum(sum(1 for line in f.open("rb") if line.strip()) for f in root.glob(f"*/{domain}/**/*.jsonl"))
-
-
-def bench_driver_memory() -> str:
-    """Six tenths of the machine's memory (at least the local default, 4 GB).
-
-    The bench is the only job on the box, and at N=200,000 a batch holds 2.1 GB of lines and
-    landing files of 130 MB that are read whole: the local default heap runs out of memory there.
-    """
-    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return f"{max(4, int(total * 0.6 / 2**30))}g"
 
 
 def baseline(spark, landing: Path, warehouse: Path, domain: str) -> float:
@@ -56,7 +45,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", help="keep data here (default: a temporary folder, removed after)")
     parser.add_argument("--skip-baseline", action="store_true", help="time only upt ingest (while iterating)")
-    parser.add_argument("--driver-memory", help="Spark driver heap for both runs (default: 60%% of the machine's)")
+    parser.add_argument("--driver-memory", help="Spark driver heap for both runs (default: conf, 4g locally)")
     args = parser.parse_args()
     configure_logging()  # the ingest's JSON phase lines (object_checked, table_merged, ...) on stderr
 
@@ -67,13 +56,12 @@ def main() -> None:
     lines = count_lines(landing, domain)
     # A reused workdir keeps the generated files, never the tables: both runs must start empty.
     shutil.rmtree(work / "warehouse", ignore_errors=True)
-    driver_memory = args.driver_memory or bench_driver_memory()
     settings = load_settings(
         "local",
         {
             "warehouse": str(work / "warehouse"),
             "landing": str(landing),
-            "spark.conf.spark.driver.memory": driver_memory,
+            "spark.conf.spark.driver.memory": args.driver_memory,
         },
     )
     spark = build_spark(settings, app_name="upt-bench-ingest")
@@ -86,7 +74,7 @@ def main() -> None:
 
     result = {
         "travelers": args.travelers,
-        "driver_memory": driver_memory,
+        "driver_memory": settings.get("spark.conf", {}).get("spark.driver.memory"),
         "input_lines": lines,
         "baseline_lines_per_s": round(lines / base_s, 1) if base_s else None,
         "ingest_lines_per_s": round(lines / ingest_s, 1),
