@@ -1,4 +1,4 @@
-"""From raw landing files to typed business-object rows: line splitting, envelopes, first rejects.
+"""From raw landing lines to typed business-object rows: line numbers, envelopes, first rejects.
 
 Everything here is a column expression over lines, so the driver never sees data.
 A line ends in exactly one of two states: ``error_type`` set (it goes to the error table) or a
@@ -67,6 +67,8 @@ def number_lines(lines_df: DataFrame) -> DataFrame:
             "source_file",
             "block_start",
             (F.coalesce(F.sum("_lines").over(earlier), F.lit(0)) - F.col("_first_id") + 1).alias("_offset"),
+            # Per split rather than per line: three regexes over the path.
+            path_date(F.col("source_file")).alias("landing_day"),
         )
     )
     line = F.col("line")
@@ -86,7 +88,7 @@ def number_lines(lines_df: DataFrame) -> DataFrame:
         .select(
             "source_file",
             "folder_object",
-            path_date(F.col("source_file")).alias("landing_day"),
+            "landing_day",
             (F.col("_row_id") + F.col("_offset")).alias("line_number"),
             F.when(F.col("is_invalid_utf8"), decoded).otherwise(line).alias("line"),
             "is_invalid_utf8",
