@@ -29,7 +29,7 @@ from jobs.delta_io import table_exists
 from jobs.ingest_batch import BatchProcessor, RunCounters, prepare_tables
 from jobs.staging import delete_path
 from quality.frames import error_id, errors_summary, replay_lines
-from transforms.lines import number_lines
+from transforms.lines import LINE_SEPARATOR, number_lines, raw_line_columns
 from transforms.registry import BUSINESS_OBJECTS
 
 
@@ -91,17 +91,7 @@ def with_source_lines(spark: SparkSession, errors: DataFrame) -> DataFrame:
     files = [r["source_file"] for r in errors.select("source_file").distinct().collect()]  # file names only
     if not files:
         return errors
-    text = (
-        spark.read.format("text")
-        .option("lineSep", "\n")
-        .load(files)
-        .select(
-            F.col("_metadata.file_path").alias("source_file"),
-            F.col("_metadata.file_block_start").alias("block_start"),
-            F.lit("").alias("folder_object"),
-            F.col("value").alias("line"),
-        )
-    )
+    text = spark.read.format("text").option("lineSep", LINE_SEPARATOR).load(files).select(*raw_line_columns(F.lit("")))
     current = number_lines(text).select("source_file", "line_number", F.col("line").alias("current_line"))
     return (
         errors.join(current, ["source_file", "line_number"], "left")

@@ -24,6 +24,7 @@ from pyspark.sql import functions as F
 from jobs import runs
 from jobs.config import Settings, load_settings
 from jobs.ingest_batch import BatchProcessor, RunCounters, prepare_tables
+from transforms.lines import LINE_SEPARATOR, raw_line_columns
 from transforms.registry import BUSINESS_OBJECTS
 
 log = logging.getLogger("upt.ingest")
@@ -54,20 +55,14 @@ def landing_files(spark, settings: Settings, domain: str, objects: tuple[str, ..
 
     Each source is a glob (``<root>/<domain>/*``), so an object whose folder does not exist yet is
     simply empty instead of failing the run, and the set of sources stays fixed for the checkpoint.
-    Lines end at "\\n" only (a "\\r" before it is stripped later), as in the files' line numbers.
     """
     sources = [
         spark.readStream.format("text")
-        .option("lineSep", "\n")
+        .option("lineSep", LINE_SEPARATOR)
         .option("recursiveFileLookup", "true")
         .option("pathGlobFilter", "*.jsonl")
         .load(f"{settings.landing_root(business_object).rstrip('/')}/{domain}/*")
-        .select(
-            F.col("_metadata.file_path").alias("source_file"),
-            F.col("_metadata.file_block_start").alias("block_start"),
-            F.lit(business_object).alias("folder_object"),
-            F.col("value").alias("line"),
-        )
+        .select(*raw_line_columns(F.lit(business_object)))
         for business_object in objects
     ]
     return reduce(DataFrame.unionByName, sources)

@@ -239,7 +239,8 @@ class BatchProcessor:
             for error_type, n in result.rejected_by_type.items():
                 self.counters.lines_rejected += n
                 self.counters.add(self.counters.rejected_by_type, error_type, n)
-            errors.extend([result.errors] if result.errors is not None else [])
+            if result.errors is not None:
+                errors.append(result.errors)
             for object_type, frame in result.records.items():
                 records.setdefault(object_type, []).append(frame)
                 weight[object_type] = weight.get(object_type, 0) + lines_of[business_object] * len(frame.columns)

@@ -44,12 +44,26 @@ NULL_ARRAY = "null_array"
 CORRUPT_RECORD = "_corrupt_record"
 
 
+# Lines end at "\n" only, as the files' line numbers count them (``number_lines`` strips a "\r").
+LINE_SEPARATOR = "\n"
+
+
+def raw_line_columns(folder_object: Column) -> list[Column]:
+    """``number_lines``'s input, selected from a text source read with ``lineSep`` LINE_SEPARATOR."""
+    return [
+        F.col("_metadata.file_path").alias("source_file"),
+        F.col("_metadata.file_block_start").alias("block_start"),
+        folder_object.alias("folder_object"),
+        F.col("value").alias("line"),
+    ]
+
+
 def number_lines(lines_df: DataFrame) -> DataFrame:
     """Non-blank landing lines with their 1-based line number and whether they are valid UTF-8.
 
-    Input: one row per line as Spark's text source reads it with ``lineSep`` "\\n":
-    ``source_file``, ``block_start`` (``_metadata.file_block_start``, where the file split the line
-    was read from begins), ``folder_object`` (the business-object folder) and ``line`` (raw bytes).
+    Input (``raw_line_columns``): one row per line as Spark's text source reads it: ``source_file``,
+    ``block_start`` (where the file split the line was read from begins), ``folder_object`` (the
+    business-object folder) and ``line`` (raw bytes).
     Output adds ``landing_day`` (``path_date``). Lines, not whole files, are read so that memory
     does not grow with a file's size (files of 130 MB read whole ran a 4 GB heap out of memory).
 

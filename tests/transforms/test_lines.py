@@ -5,7 +5,7 @@ from __future__ import annotations
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from transforms.lines import number_lines, parse_business_object
+from transforms.lines import LINE_SEPARATOR, number_lines, parse_business_object, raw_line_columns
 
 
 def test_null_array_message_only_for_a_top_level_array_written_as_null(spark):
@@ -82,14 +82,9 @@ def test_number_lines_gives_file_line_numbers_across_splits_of_a_file(spark, tmp
     try:
         raw = (
             spark.read.format("text")
-            .option("lineSep", "\n")
+            .option("lineSep", LINE_SEPARATOR)
             .load([str(big), str(small)])
-            .select(
-                F.col("_metadata.file_path").alias("source_file"),
-                F.col("_metadata.file_block_start").alias("block_start"),
-                F.lit("pax_profile").alias("folder_object"),
-                F.col("value").alias("line"),
-            )
+            .select(*raw_line_columns(F.lit("pax_profile")))
         )
         assert raw.where(F.col("source_file").endswith("big.jsonl")).select("block_start").distinct().count() > 5
         numbered = number_lines(raw).drop("folder_object")
