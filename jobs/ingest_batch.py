@@ -25,7 +25,7 @@ from jobs import delta_io, tables
 from jobs.config import Settings
 from jobs.staging import BatchStaging
 from transforms import lines as line_rules
-from transforms.records import FALLBACK_TS, LINEAGE_COLUMNS
+from transforms.records import FALLBACK_TS, LINEAGE_COLUMNS, OBJECT_JSON
 from transforms.registry import transform_module
 from transforms.values import parse_timestamp
 
@@ -341,6 +341,14 @@ class BatchProcessor:
         # Parsed once and staged as Parquet: every ACCP table of the object reads back only the
         # columns it needs instead of parsing the JSON again (see jobs/staging.py).
         accepted_line = reject_message.isNull()
+        # An id generated from the whole object needs its JSON; staged here, only where it is needed,
+        # so that no table query reads every nested field of ``data`` (see records.object_json).
+        needs_json = getattr(module, "object_json_needed", None)
+        object_json = (
+            [F.when(accepted_line & needs_json(F.col("data")), F.to_json(F.col("data"))).alias(OBJECT_JSON)]
+            if needs_json
+            else []
+        )
         checked = parsed.select(
             F.when(accepted_line, F.col("data")).alias("data"),
             F.when(~accepted_line, F.col("line")).alias("line"),
@@ -350,6 +358,7 @@ class BatchProcessor:
             FALLBACK_TS,
             "merge_target",
             "uid",
+            *object_json,
         )
         checked = self.staging.write(checked, business_object)
         rejected = checked.where(F.col("reject_message").isNotNull())
@@ -365,7 +374,9 @@ class BatchProcessor:
                 "line_number",
             )
         accepted = checked.where(F.col("reject_message").isNull())
-        outputs = module.to_accp(accepted.select("data", *LINEAGE_COLUMNS, FALLBACK_TS))
+        outputs = module.to_accp(
+            accepted.select("data", *LINEAGE_COLUMNS, FALLBACK_TS, *([OBJECT_JSON] if needs_json else []))
+        )
         requests = None
         if business_object in PROFILE_TYPES and has_merges:
             requests = self._merge_requests(accepted, outputs[PROFILE_TYPES[business_object]])

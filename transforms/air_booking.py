@@ -27,7 +27,7 @@ from transforms.person import (
     phone_history,
     with_person_picks,
 )
-from transforms.records import FALLBACK_TS, LINEAGE_COLUMNS, select_record, with_record_meta
+from transforms.records import FALLBACK_TS, LINEAGE_COLUMNS, object_json, select_record, with_record_meta
 from transforms.values import (
     all_errors,
     array_errors,
@@ -246,24 +246,31 @@ def _traveller_price(data: Column, pax_index: Column) -> Column:
     return F.when(F.size(matches) > 0, to_number(F.element_at(matches, 1)["price"]["total"])).otherwise(F.lit(0.0))
 
 
+def object_json_needed(data: Column) -> Column:
+    """Whether a passenger id may be generated from the whole booking: it has no id (spec 2.3)."""
+    return nz(data["id"]) == ""
+
+
 def _passengers(df: DataFrame) -> DataFrame:
     """One row per passenger: ``data``, ``pax``, ``pax_index`` (0-based), ``traveller_id``, ``is_booker``."""
     data = F.col("data")
     # Generated ids use the booking id; a booking without one falls back to the whole line (spec 2.3).
-    booking_material = F.when(nz(data["id"]) != "", data["id"]).otherwise(F.to_json(data))
+    booking_material = F.when(~object_json_needed(data), data["id"]).otherwise(object_json(df))
     return (
         df.select(
             *LINEAGE_COLUMNS,
             FALLBACK_TS,
             "data",
+            booking_material.alias("_booking_material"),
             F.posexplode(_array(data["passengerInfo"]["passengers"])).alias("pax_index", "pax"),
         )
         .withColumn(
             "traveller_id",
             F.when(nz(F.col("pax.id")) != "", F.col("pax.id")).otherwise(
-                generated_id(BUSINESS_OBJECT, booking_material, "pax", F.col("pax_index"))
+                generated_id(BUSINESS_OBJECT, F.col("_booking_material"), "pax", F.col("pax_index"))
             ),
         )
+        .drop("_booking_material")
         .withColumn("is_booker", to_bool(F.col("pax.isBooker")))
     )
 

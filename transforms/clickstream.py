@@ -13,7 +13,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from transforms.alternate_ids import alternate_id_errors, alternate_profile_id_records
-from transforms.records import select_record, with_record_meta
+from transforms.records import object_json, select_record, with_record_meta
 from transforms.values import (
     all_errors,
     email_error,
@@ -141,11 +141,14 @@ CLICKSTREAM_FIELDS = [
 ]
 
 
-def session_id(data: Column) -> Column:
+def object_json_needed(data: Column) -> Column:
+    """Whether the session id is generated from the whole event: it has no ``session.id``."""
+    return nz(data["session"]["id"]) == ""
+
+
+def session_id(data: Column, event_json: Column) -> Column:
     """``session.id``, else a ``gen-`` id of the event's canonical JSON (one profile per event)."""
-    return F.when(nz(data["session"]["id"]) != "", data["session"]["id"]).otherwise(
-        generated_id(OBJECT_TYPE, F.to_json(data))
-    )
+    return F.when(~object_json_needed(data), data["session"]["id"]).otherwise(generated_id(OBJECT_TYPE, event_json))
 
 
 def find_attribute(attributes: Column, name: str) -> Column:
@@ -215,7 +218,7 @@ def reject_reasons(df: DataFrame, max_extended_data: int) -> Column:
 
 
 def to_accp(df: DataFrame) -> dict[str, DataFrame]:
-    events = df.withColumn("session_id", session_id(F.col("data")))
+    events = df.withColumn("session_id", session_id(F.col("data"), object_json(df)))
     return {
         OBJECT_TYPE: _clickstream(events),
         "alternate_profile_id": alternate_profile_id_records(

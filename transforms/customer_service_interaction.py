@@ -15,7 +15,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from transforms.alternate_ids import alternate_id_errors, alternate_profile_id_records
-from transforms.records import select_record, with_record_meta
+from transforms.records import object_json, select_record, with_record_meta
 from transforms.values import (
     MAX_TEXT,
     all_errors,
@@ -88,12 +88,22 @@ _ITEM_KEYS = {"from": "from", "to": "to", "content": "content", "start_time": "s
 _PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
 
 
-def session_id(data: Column) -> Column:
+_ID_MATERIAL = ("startTime", "channel", "firstName", "lastName", "email", "phoneNumber")
+
+
+def _material_empty(data: Column) -> Column:
+    return F.concat(*[nz(data[k]) for k in _ID_MATERIAL]) == ""
+
+
+def object_json_needed(data: Column) -> Column:
+    """Whether the traveller id is generated from the whole line: no sessionId and no other material."""
+    return (nz(data["sessionId"]) == "") & _material_empty(data)
+
+
+def session_id(data: Column, line_json: Column) -> Column:
     """``sessionId``, else a ``gen-`` id of type, startTime, channel, names, email and phone (else of the line)."""
-    material = [data[k] for k in ("startTime", "channel", "firstName", "lastName", "email", "phoneNumber")]
-    all_empty = F.concat(*[nz(m) for m in material]) == ""
-    generated = F.when(all_empty, generated_id(OBJECT_TYPE, F.to_json(data), "interaction")).otherwise(
-        generated_id(OBJECT_TYPE, *material)
+    generated = F.when(_material_empty(data), generated_id(OBJECT_TYPE, line_json, "interaction")).otherwise(
+        generated_id(OBJECT_TYPE, *[data[k] for k in _ID_MATERIAL])
     )
     return F.when(nz(data["sessionId"]) != "", data["sessionId"]).otherwise(generated)
 
@@ -200,7 +210,7 @@ def _single_line_check(path: str):
 
 
 def to_accp(df: DataFrame) -> dict[str, DataFrame]:
-    interactions = df.withColumn("traveller_id", session_id(F.col("data")))
+    interactions = df.withColumn("traveller_id", session_id(F.col("data"), object_json(df)))
     return {
         OBJECT_TYPE: _interactions(interactions),
         "alternate_profile_id": alternate_profile_id_records(

@@ -12,7 +12,7 @@ from pyspark.sql import functions as F
 
 from transforms import person
 from transforms.alternate_ids import alternate_id_errors, alternate_profile_id_records
-from transforms.records import select_record, with_record_meta
+from transforms.records import object_json, select_record, with_record_meta
 from transforms.values import all_errors, extended_data, nz
 
 OBJECT_TYPE = "guest_profile"
@@ -39,10 +39,14 @@ def reject_reasons(df: DataFrame, max_extended_data: int) -> Column:
     )
 
 
+def object_json_needed(data: Column) -> Column:
+    return person.profile_needs_json(data)
+
+
 def to_accp(df: DataFrame) -> dict[str, DataFrame]:
     """guest_profile, email_history, phone_history, hotel_loyalty, loyalty_transaction, alternate_profile_id."""
     data = F.col("data")
-    with_id = df.withColumn("traveller_id", person.profile_traveller_id(data, OBJECT_TYPE))
+    with_id = df.withColumn("traveller_id", person.profile_traveller_id(data, OBJECT_TYPE, object_json(df)))
     tid = F.col("traveller_id")
     owner = {
         "model_version": data["modelVersion"],

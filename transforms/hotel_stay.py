@@ -12,7 +12,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from transforms.alternate_ids import alternate_id_errors, alternate_profile_id_records
-from transforms.records import select_record, with_record_meta
+from transforms.records import object_json, select_record, with_record_meta
 from transforms.values import (
     all_errors,
     array_errors,
@@ -75,10 +75,15 @@ _SINGLE_LINE_PATHS = (
 )
 
 
-def guest_traveller_id(data: Column) -> Column:
+def object_json_needed(data: Column) -> Column:
+    """Whether the guest id is generated from the whole line: neither guestId nor the stay's id."""
+    return (nz(data["guestId"]) == "") & (nz(data["id"]) == "")
+
+
+def guest_traveller_id(data: Column, stay_json: Column) -> Column:
     """``guestId`` when non-empty, else ``gen-`` id of (hotel_stay, stay id); the whole line when the id is empty too."""
     generated = F.when(nz(data["id"]) != "", generated_id(BUSINESS_OBJECT, data["id"])).otherwise(
-        generated_id(BUSINESS_OBJECT, F.to_json(data), "guest")
+        generated_id(BUSINESS_OBJECT, stay_json, "guest")
     )
     return F.when(nz(data["guestId"]) != "", data["guestId"]).otherwise(generated)
 
@@ -105,7 +110,7 @@ def reject_reasons(df: DataFrame, max_extended_data: int) -> Column:
 
 
 def to_accp(df: DataFrame) -> dict[str, DataFrame]:
-    stays = df.withColumn("traveller_id", guest_traveller_id(F.col("data")))
+    stays = df.withColumn("traveller_id", guest_traveller_id(F.col("data"), object_json(df)))
     return {
         REVENUE_OBJECT_TYPE: _revenue_items(stays),
         "alternate_profile_id": alternate_profile_id_records(

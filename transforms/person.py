@@ -635,13 +635,8 @@ def loyalty_transaction(
     )
 
 
-def profile_traveller_id(profile: Column, object_type: str) -> Column:
-    """pax/guest profile traveller id: ``id``, else a deterministic generated id (spec 2.3).
-
-    Material: object type, createdOn, createdBy, lower(firstName), lower(lastName), dateOfBirth and
-    the first email address; when all of it is empty, the canonical JSON of the profile instead.
-    """
-    material = [
+def _profile_id_material(profile: Column) -> list[Column]:
+    return [
         profile["createdOn"],
         profile["createdBy"],
         F.lower(profile["firstName"]),
@@ -649,9 +644,25 @@ def profile_traveller_id(profile: Column, object_type: str) -> Column:
         profile["dateOfBirth"],
         F.get(_array(profile["emails"]), 0)["address"],
     ]
-    all_empty = F.concat(*[nz(m) for m in material]) == ""
-    generated = F.when(all_empty, generated_id(object_type, F.to_json(profile), "profile")).otherwise(
-        generated_id(object_type, *material)
+
+
+def _profile_material_empty(profile: Column) -> Column:
+    return F.concat(*[nz(m) for m in _profile_id_material(profile)]) == ""
+
+
+def profile_needs_json(profile: Column) -> Column:
+    """Whether a profile's id is generated from its whole JSON: no id and no other material."""
+    return (nz(profile["id"]) == "") & _profile_material_empty(profile)
+
+
+def profile_traveller_id(profile: Column, object_type: str, profile_json: Column) -> Column:
+    """pax/guest profile traveller id: ``id``, else a deterministic generated id (spec 2.3).
+
+    Material: object type, createdOn, createdBy, lower(firstName), lower(lastName), dateOfBirth and
+    the first email address; when all of it is empty, ``profile_json`` (its canonical JSON) instead.
+    """
+    generated = F.when(_profile_material_empty(profile), generated_id(object_type, profile_json, "profile")).otherwise(
+        generated_id(object_type, *_profile_id_material(profile))
     )
     return F.when(nz(profile["id"]) != "", profile["id"]).otherwise(generated)
 

@@ -19,6 +19,9 @@ LINEAGE_COLUMNS = (
 )
 # Set by the ingest job: the envelope timestamp, else the run's own time (deterministic per run).
 FALLBACK_TS = "fallback_ts"
+# Optional input column: the line's business object as JSON text (``to_json(data)``), where an id
+# is generated from the whole object (each module's ``object_json_needed``); null elsewhere.
+OBJECT_JSON = "object_json"
 # Columns the ingest job adds to every record after the transform (Delta bookkeeping).
 RECORD_META_COLUMNS = (
     "object_type",
@@ -28,6 +31,16 @@ RECORD_META_COLUMNS = (
     "last_updated_partition",
     "tx_id",
 )
+
+
+def object_json(df: DataFrame) -> Column:
+    """The whole business object as JSON: the ``OBJECT_JSON`` column when given, else ``to_json(data)``.
+
+    Spark cannot prune the nested fields of a struct under ``to_json``, so computed in a table's
+    query it made that query read every field of ``data`` (the email_history query of pax_profile
+    read its whole schema instead of the emails). The ingest stages it once with the checks.
+    """
+    return F.col(OBJECT_JSON) if OBJECT_JSON in df.columns else F.to_json(F.col("data"))
 
 
 def with_record_meta(df: DataFrame, object_type: str, model_version: Column, last_updated: Column) -> DataFrame:
