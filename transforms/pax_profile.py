@@ -41,6 +41,7 @@ def reject_reasons(df: DataFrame, max_extended_data: int) -> Column:
 
 
 def object_json_needed(data: Column) -> Column:
+    """Whether the passenger's id is generated from the whole profile (see person.profile_traveller_id)."""
     return person.profile_needs_json(data)
 
 
