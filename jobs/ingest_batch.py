@@ -25,7 +25,7 @@ from jobs import delta_io, tables
 from jobs.config import Settings
 from jobs.staging import BatchStaging
 from transforms import lines as line_rules
-from transforms.records import FALLBACK_TS, LINEAGE_COLUMNS, OBJECT_JSON
+from transforms.records import FALLBACK_TS, LINEAGE_COLUMNS, OBJECT_JSON, object_json_where
 from transforms.registry import transform_module
 from transforms.values import parse_timestamp
 
@@ -344,11 +344,7 @@ class BatchProcessor:
         # An id generated from the whole object needs its JSON; staged here, only where it is needed,
         # so that no table query reads every nested field of ``data`` (see records.object_json).
         needs_json = getattr(module, "object_json_needed", None)
-        object_json = (
-            [F.when(accepted_line & needs_json(F.col("data")), F.to_json(F.col("data"))).alias(OBJECT_JSON)]
-            if needs_json
-            else []
-        )
+        object_json = [object_json_where(accepted_line & needs_json(F.col("data")))] if needs_json else []
         checked = parsed.select(
             F.when(accepted_line, F.col("data")).alias("data"),
             F.when(~accepted_line, F.col("line")).alias("line"),

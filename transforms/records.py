@@ -43,6 +43,11 @@ def object_json(df: DataFrame) -> Column:
     return F.col(OBJECT_JSON) if OBJECT_JSON in df.columns else F.to_json(F.col("data"))
 
 
+def object_json_where(needed: Column) -> Column:
+    """The ``OBJECT_JSON`` column a caller stages: ``to_json(data)`` where ``needed``, else null."""
+    return F.when(needed, F.to_json(F.col("data"))).alias(OBJECT_JSON)
+
+
 def with_record_meta(df: DataFrame, object_type: str, model_version: Column, last_updated: Column) -> DataFrame:
     """Add object_type, model_version, last_updated (+ typed and partition forms) and tx_id.
 
