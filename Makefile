@@ -7,7 +7,7 @@ DEMO := .demo
 N ?= 200000
 TRAVELERS ?= 300
 
-.PHONY: setup browser demo test lint format bench bench-ingest bench-match eval-rules conformance clean
+.PHONY: setup browser demo test test-fast lint format bench bench-ingest bench-match eval-rules conformance clean
 
 $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# Unit tests only: the transforms, matching and quality functions on inline rows (no whole-CLI runs).
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not e2e"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,6 +14,8 @@ from chispa import assert_df_equality
 
 from tests.e2e_helpers import UPT, accp_tables, content, run_summary, table_versions, upt, upt_in_process
 
+pytestmark = pytest.mark.e2e  # whole CLI runs: `make test` only, not `make test-fast`
+
 DOMAINS = ("alpha", "beta")
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from pyspark.sql import functions as F
 
 from tests.e2e_helpers import content, run_summary, upt_in_process
+
+pytestmark = pytest.mark.e2e  # whole CLI runs: `make test` only, not `make test-fast`
 
 DOMAIN = "errs"
 TS = "2024-01-01T10:00:00.123Z"

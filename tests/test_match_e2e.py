@@ -19,6 +19,8 @@ from jobs.config import load_settings
 from jobs.resolve import resolve
 from tests.e2e_helpers import table_versions
 
+pytestmark = pytest.mark.e2e  # whole CLI runs: `make test` only, not `make test-fast`
+
 DOMAIN = "match_e2e"
 # The business objects that carry identity attributes: ingesting only these keeps the test quick.
 OBJECTS = ("--objects", "pax_profile,guest_profile,air_booking,hotel_booking")

@@ -9,6 +9,8 @@ from datagen import Options, generate
 from matching.evaluation import pairwise_scores
 from tests.e2e_helpers import run_summary, table_versions, upt_in_process
 
+pytestmark = pytest.mark.e2e  # whole CLI runs: `make test` only, not `make test-fast`
+
 DOMAIN = "resolve_e2e"
 # Floors, from the measured rule step on generated data (precision 1.0, recall ~0.41 at 150
 # travellers): the rules are exact-match, so precision must stay near perfect; recall is bounded by
