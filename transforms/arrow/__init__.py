@@ -1,0 +1,8 @@
+"""Arrow-batched record builders: one Python pass per batch of staged business objects.
+
+The native transforms (``transforms/<object>.py``) are the specification of every record; a
+builder here must produce identical rows (pinned by equivalence tests that run both on the same
+input). A builder is a plain function over Arrow record batches, run by ``mapInArrow``: the Python
+worker's code is generic and warm once, so a table costs no Catalyst planning of a wide tree and no
+generated code for the JIT to compile.
+"""
