@@ -54,7 +54,8 @@ def main() -> None:
     staged.write.parquet(str(work / "staged"))
     engines = {
         "native": lambda df: hotel_stay.to_accp(df)["hotel_stay_revenue_items"],
-        "arrow": arrow_hotel_stay.revenue_items,
+        "arrow_columnar": arrow_hotel_stay.revenue_items,
+        "arrow_rows": lambda df: arrow_hotel_stay.revenue_items(df, columnar=False),
     }
     timings: dict[str, list[float]] = {name: [] for name in engines}
     rows = {}
@@ -66,7 +67,7 @@ def main() -> None:
             engines[name](spark.read.parquet(str(work / "staged"))).write.parquet(str(out))
             timings[name].append(round(time.perf_counter() - started, 2))
             rows[name] = spark.read.parquet(str(out)).count()
-    assert rows["native"] == rows["arrow"], rows
+    assert len(set(rows.values())) == 1, rows
     print(json.dumps({"stays": args.stays, "records": rows["native"], "seconds": timings}))
     shutil.rmtree(work, ignore_errors=True)
 

@@ -34,9 +34,10 @@ def test_arrow_revenue_items_equal_the_native_transform(spark):
     lines = [json.dumps(x) for x in (STAY, NO_GUEST, NO_IDS, ODD, ZONED, BAD_TIME, EMPTY)]
     df = bo_frame(spark, "hotel_stay", lines)
     native = hotel_stay.to_accp(df)["hotel_stay_revenue_items"]
-    arrow = arrow_hotel_stay.revenue_items(df)
-    assert arrow.count() == 12
-    assert_df_equality(arrow, native, ignore_row_order=True, allow_nan_equality=True)
+    for columnar in (True, False):
+        arrow = arrow_hotel_stay.revenue_items(df, columnar=columnar)
+        assert arrow.count() == 12
+        assert_df_equality(arrow, native, ignore_row_order=True, allow_nan_equality=True)
 
 
 def test_python_twins_of_the_value_functions():
