@@ -6,3 +6,10 @@ input). A builder is a plain function over Arrow record batches, run by ``mapInA
 worker's code is generic and warm once, so a table costs no Catalyst planning of a wide tree and no
 generated code for the JIT to compile.
 """
+
+
+def builders() -> dict:
+    """ACCP table -> Arrow builder replacing its native projection (same input frame as ``to_accp``)."""
+    from transforms.arrow import hotel_stay
+
+    return {hotel_stay.REVENUE_OBJECT_TYPE: hotel_stay.revenue_items}
