@@ -7,7 +7,7 @@ DEMO := .demo
 N ?= 200000
 TRAVELERS ?= 300
 
-.PHONY: setup browser demo test test-fast lint format bench bench-ingest bench-match eval-rules conformance clean
+.PHONY: setup browser demo test test-fast lint format bench bench-ingest bench-ingest-upt bench-match eval-rules conformance clean
 
 $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench: bench-ingest
 
 bench-ingest: $(STAMP)
 	$(BIN)/python -m benchmarks.ingest --travelers $(N) $(if $(WORKDIR),--workdir $(WORKDIR))
+
+# `upt ingest` against a native read.text + from_json -> Parquet baseline on RECORDS records built from
+# UPT's own samples (../shared when present, else the generator); each side in its own process.
+bench-ingest-upt: $(STAMP)
+	$(BIN)/python -m benchmarks.upt_corpus --records $(or $(RECORDS),50000) $(if $(WORKDIR),--workdir $(WORKDIR))
 
 # Rule-step precision/recall of upt resolve on generated data (EVAL_N travellers, default 10,000).
 eval-rules: $(STAMP)

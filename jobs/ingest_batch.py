@@ -24,6 +24,7 @@ from pyspark.sql.types import StructType
 from jobs import delta_io, tables
 from jobs.config import Settings
 from jobs.staging import BatchStaging
+from transforms import arrow
 from transforms import lines as line_rules
 from transforms.records import FALLBACK_TS, LINEAGE_COLUMNS, OBJECT_JSON, object_json_where
 from transforms.registry import transform_module
@@ -112,6 +113,7 @@ class BatchProcessor:
         self.from_date = from_date
         self.max_extended_data = int(settings.get("ingest.max_extended_data", 5000))
         self.concurrent_jobs = max(1, int(settings.get("ingest.concurrent_jobs", 2)))
+        self.arrow_builders = arrow.builders() if settings.get("ingest.arrow_builders", True) else {}
         self.error_ttl = timedelta(days=float(settings.get("ingest.error_ttl_days", 7)))
 
     def path(self, layer: str, table: str) -> str:
@@ -370,9 +372,10 @@ class BatchProcessor:
                 "line_number",
             )
         accepted = checked.where(F.col("reject_message").isNull())
-        outputs = module.to_accp(
-            accepted.select("data", *LINEAGE_COLUMNS, FALLBACK_TS, *([OBJECT_JSON] if needs_json else []))
-        )
+        transform_input = accepted.select("data", *LINEAGE_COLUMNS, FALLBACK_TS, *([OBJECT_JSON] if needs_json else []))
+        outputs = module.to_accp(transform_input)
+        # Tables with an Arrow builder: the same records, without planning the native projection.
+        outputs |= {name: self.arrow_builders[name](transform_input) for name in outputs if name in self.arrow_builders}
         requests = None
         if business_object in PROFILE_TYPES and has_merges:
             requests = self._merge_requests(accepted, outputs[PROFILE_TYPES[business_object]])
