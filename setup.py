@@ -6,7 +6,7 @@ the local set-up (``make venv``) installs every extra.
 
 from setuptools import find_packages, setup
 
-SPARK = ["pyspark==3.5.6", "delta-spark==3.3.2"]
+SPARK = ["pyspark==3.5.6", "delta-spark==3.3.2", "pyarrow>=14"]  # pyarrow: the Arrow-batched table builders
 MATCHING = ["splink==5.0.0"]
 QUALITY = ["great-expectations==1.24.1"]
 DEV = [
