@@ -56,6 +56,9 @@ FEATURE_COLUMNS = (
     "nationality",
     "first_name_initial",
     "last_name_soundex",
+    "first_name_soundex",
+    "street_name",
+    "birth_month_day",
     "traveller_count",
     "feature_hash",
 )
@@ -65,6 +68,16 @@ def postal_code(col: Column | str) -> Column:
     """Upper case, letters and digits only (``sw1a 1aa`` = ``SW1A1AA``); NULL when empty."""
     value = F.regexp_replace(F.upper(F.col(col) if isinstance(col, str) else col), r"[^A-Z0-9]", "")
     return F.when(value != "", value)
+
+
+def street_name(col: Column | str) -> Column:
+    """The street of an address line without its house number (``177 pridham street`` -> ``pridham street``).
+
+    A blocking key: a mistyped house number or postcode leaves the street itself intact. NULL when
+    fewer than three letters remain.
+    """
+    value = F.trim(F.regexp_replace(F.col(col) if isinstance(col, str) else col, r"^[0-9][0-9a-z/-]*\s+", ""))
+    return F.when(F.length(F.regexp_replace(value, r"[^a-z]", "")) >= 3, value)
 
 
 def gender(col: Column | str) -> Column:
@@ -296,6 +309,9 @@ def profile_features(
         .withColumn("birth_year", F.substring("date_of_birth", 1, 4))
         .withColumn("first_name_initial", F.substring("first_name", 1, 1))
         .withColumn("last_name_soundex", F.when(F.col("last_name").isNotNull(), F.soundex("last_name")))
+        .withColumn("first_name_soundex", F.when(F.col("first_name").isNotNull(), F.soundex("first_name")))
+        .withColumn("street_name", street_name("address_line1"))
+        .withColumn("birth_month_day", F.substring("date_of_birth", 6, 5))
     )
     if alias_mapping is None:
         groups = arrays.select("domain", "profile_id", "first_names")
