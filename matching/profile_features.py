@@ -57,6 +57,7 @@ FEATURE_COLUMNS = (
     "first_name_initial",
     "last_name_soundex",
     "first_name_soundex",
+    "name_soundex_pair",
     "street_name",
     "birth_month_day",
     "traveller_count",
@@ -310,6 +311,14 @@ def profile_features(
         .withColumn("first_name_initial", F.substring("first_name", 1, 1))
         .withColumn("last_name_soundex", F.when(F.col("last_name").isNotNull(), F.soundex("last_name")))
         .withColumn("first_name_soundex", F.when(F.col("first_name").isNotNull(), F.soundex("first_name")))
+        # Both sounds in sorted order: the same key when given name and surname are swapped.
+        .withColumn(
+            "name_soundex_pair",
+            F.when(
+                F.col("first_name").isNotNull() & F.col("last_name").isNotNull(),
+                F.array_join(F.array_sort(F.array("first_name_soundex", "last_name_soundex")), " "),
+            ),
+        )
         .withColumn("street_name", street_name("address_line1"))
         .withColumn("birth_month_day", F.substring("date_of_birth", 6, 5))
     )
