@@ -98,7 +98,9 @@ def explain(spark, settings, domain: str, profile: str, other: str | None, match
         if not best:
             print(f"profile {profile} has no stored match: name the other profile with --other", file=sys.stderr)
             return 1
-        other = best[0]["target_profile_id"] if best[0]["source_profile_id"] == profile else best[0]["source_profile_id"]
+        other = (
+            best[0]["target_profile_id"] if best[0]["source_profile_id"] == profile else best[0]["source_profile_id"]
+        )
     features = spark.read.format("delta").load(settings.table_path("matching", "profile_features"))
     features = identified(features.where(F.col("domain") == domain))
     features = features.select(*[c for c in FEATURE_COLUMNS if c in features.columns])
