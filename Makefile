@@ -7,7 +7,13 @@ DEMO := .demo
 N ?= 200000
 TRAVELERS ?= 300
 
-.PHONY: setup browser demo test lint format bench bench-ingest bench-match eval-rules conformance clean
+AIRFLOW_VENV := .venv-airflow
+AIRFLOW_STAMP := $(AIRFLOW_VENV)/.installed
+TRINO_PORT ?= 8080
+WAREHOUSE ?= $(DEMO)/warehouse
+
+.PHONY: setup browser demo test lint format bench bench-ingest bench-match eval-rules conformance clean \
+	airflow trino trino-server trino-stop
 
 $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +23,27 @@ $(STAMP): setup.py
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Apache Airflow (dags/requirements.txt) in a venv of its own: the jobs' venv stays free of its pins.
+$(AIRFLOW_STAMP): dags/requirements.txt
+	test -x $(AIRFLOW_VENV)/bin/python || $(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/pip install --quiet --upgrade pip
+	$(AIRFLOW_VENV)/bin/pip install --quiet -r dags/requirements.txt
+	touch $(AIRFLOW_STAMP)
+
+airflow: $(AIRFLOW_STAMP)
+
+# Trino server 476 from Maven Central, once, into ~/.cache/upt-lakehouse/trino (delta-lake plugin only).
+trino-server:
+	bash scripts/trino.sh install
+
+# A Trino on 127.0.0.1:$(TRINO_PORT) for querying by hand: `upt publish --catalog trino` registers the
+# tables; Ctrl-C (or `make trino-stop` from another shell) stops it.
+trino: trino-server
+	bash scripts/trino.sh serve .trino $(TRINO_PORT)
+
+trino-stop:
+	bash scripts/trino.sh stop .trino
 
 # Headless Chromium for the HTML report test (Debian packages; playwright drives /usr/bin/chromium).
 browser:
@@ -36,7 +63,7 @@ demo: $(STAMP)
 	$(BIN)/upt status --domain demo --warehouse $(DEMO)/warehouse
 	$(BIN)/upt report --domain demo --warehouse $(DEMO)/warehouse --out $(DEMO)/report.html
 
-test: $(STAMP)
+test: $(STAMP) $(AIRFLOW_STAMP) trino-server
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -65,4 +92,4 @@ conformance: $(STAMP)
 	$(BIN)/python ../shared/tools/upt_conformance.py --cases ../shared/upt/samples --project .
 
 clean:
-	rm -rf $(DEMO) warehouse landing dist build *.egg-info spark-warehouse
+	rm -rf $(DEMO) warehouse landing dist build *.egg-info spark-warehouse .trino

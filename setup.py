@@ -20,6 +20,9 @@ DEV = [
     "faker>=30",
     "ruff",
     "playwright>=1.40",  # drives the system Chromium (make browser); never downloads browsers
+    "trino>=0.330",  # upt publish --catalog trino, and the Trino integration tests
+    "nbclient>=0.10",  # executes notebooks/ in the tests
+    "ipykernel>=6",
 ]
 
 setup(
@@ -41,6 +44,8 @@ setup(
             "datagen",
             "datagen.*",
             "benchmarks",
+            "catalog",
+            "catalog.*",
         ]
     ),
     package_data={"conf": ["*.yaml", "**/*.yaml", "**/*.json"]},
