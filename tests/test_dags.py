@@ -14,6 +14,8 @@ from pyspark.sql import functions as F
 from datagen import Options, generate
 from tests.e2e_helpers import accp_tables, content, upt_in_process
 
+# The first test also builds the shared warehouse (and starts Trino): more than the default 900 s on a busy box.
+pytestmark = pytest.mark.timeout(1800)
 ROOT = Path(__file__).resolve().parents[1]
 AIRFLOW_PYTHON = ROOT / ".venv-airflow" / "bin" / "python"
 DOMAIN = "dagtest"
