@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -169,9 +170,10 @@ def test_dags_test_runs_the_2_hourly_dag_like_the_cli(spark, landing, tmp_path):
         timeout=1800,
         cwd=ROOT,
     )
-    log = run.stdout[-4000:] + run.stderr[-4000:]
-    assert run.returncode == 0, log
-    assert "state=success" in log or "success" in log.lower(), log
+    log = run.stdout + run.stderr
+    assert run.returncode == 0, log[-6000:]
+    finished = re.search(rf"DagRun Finished: dag_id=upt_{DOMAIN}_every_2h,.*?state=(\w+)", log)
+    assert finished and finished.group(1) == "success", log[-6000:]
 
     upt_in_process(spark, "ingest", "--domain", DOMAIN, "--landing", str(landing), "--warehouse", str(by_cli))
     upt_in_process(spark, "resolve", "--domain", DOMAIN, "--warehouse", str(by_cli))
