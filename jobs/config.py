@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from jobs.inputs import validate_settings
+
 ENVIRONMENTS = ("local", "emr", "glue")
 LAYERS = ("accp", "identity", "gold", "matching", "ops")
 
@@ -119,6 +121,7 @@ def load_settings(env: str = "local", overrides: dict[str, Any] | None = None) -
     for key, value in (overrides or {}).items():
         if value is not None:
             set_dotted(settings, key, value)
+    validate_settings(settings)
     return Settings(env=env, raw=settings)
 
 

@@ -25,7 +25,7 @@ from pyspark.sql import functions as F
 from jobs import identity_tables as it
 from jobs import runs
 from jobs.config import Settings, load_identity_conf, load_settings
-from jobs.delta_io import ensure_table, table_exists
+from jobs.delta_io import ensure_table, merge_condition, table_exists
 from matching.attributes import identity_attributes, traveller_ids
 from matching.components import connected_components
 from matching.profiles import absorbed_profiles, assign_profiles
@@ -177,7 +177,7 @@ def _merge_changed(spark: SparkSession, source: DataFrame, path: str, key: tuple
     source = source.localCheckpoint()
     count = source.count()
     if count:
-        condition = " AND ".join([f"t.domain = '{domain}'"] + [f"t.{k} = s.{k}" for k in key])
+        condition = merge_condition(domain, key)
         DeltaTable.forPath(spark, path).alias("t").merge(
             source.alias("s"), condition
         ).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute()
