@@ -41,6 +41,8 @@ setup(
             "datagen",
             "datagen.*",
             "benchmarks",
+            "lifecycle",
+            "lifecycle.*",
         ]
     ),
     package_data={"conf": ["*.yaml", "**/*.yaml", "**/*.json"]},
