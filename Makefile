@@ -25,8 +25,8 @@ browser:
 demo: $(STAMP)
 	rm -rf $(DEMO)
 	$(BIN)/upt generate --domain demo --travelers $(TRAVELERS) --seed 7 --out $(DEMO)/landing
-	UPT_VALIDATE_AFTER_JOBS=true $(BIN)/upt ingest --domain demo --landing $(DEMO)/landing --warehouse $(DEMO)/warehouse
-	UPT_VALIDATE_AFTER_JOBS=true $(BIN)/upt resolve --domain demo --warehouse $(DEMO)/warehouse
+	$(BIN)/upt ingest --domain demo --landing $(DEMO)/landing --warehouse $(DEMO)/warehouse
+	$(BIN)/upt resolve --domain demo --warehouse $(DEMO)/warehouse
 	$(BIN)/upt match --domain demo --warehouse $(DEMO)/warehouse
 	$(BIN)/upt evaluate --domain demo --warehouse $(DEMO)/warehouse --truth $(DEMO)/landing/_truth/demo/truth.csv
 	$(BIN)/upt publish --domain demo --warehouse $(DEMO)/warehouse --catalog none > $(DEMO)/publish-ddl.txt

@@ -18,6 +18,9 @@ import pytest
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+# Validation after ingest and resolve is on in every conf; the suite's many small ingests skip it
+# (tests of the hook turn it back on for their run).
+os.environ.setdefault("UPT_VALIDATE_AFTER_JOBS", "false")
 
 
 def _free_port() -> int:
