@@ -83,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         validate_args(args)  # every named value, once, before the job (and Spark) starts
     except InputError as exc:
         sub_parser.error(str(exc))  # usage, the message naming the flag, exit code 2
-    return int(module.run(args) or 0)
+    try:
+        return int(module.run(args) or 0)
+    except InputError as exc:  # a value the job found invalid (an unknown domain): same clear error
+        sub_parser.error(str(exc))
 
 
 def run_job(module_name: str, argv: list[str] | None = None) -> int:

@@ -28,6 +28,8 @@ ENV_OVERRIDES = {
     "UPT_S3_ENDPOINT": "s3.endpoint",
     "UPT_JARS_CACHE": "jars.cache",
     "UPT_VALIDATE_AFTER_JOBS": "quality.validate_after_jobs",
+    "UPT_AUTO_CREATE_DOMAINS": "ingest.auto_create_domains",
+    "UPT_FAULT_CRASH_AT": "faults.crash_at",  # fault injection (tests): end the process at this point
 }
 
 

@@ -177,3 +177,11 @@ def validate_settings(raw: dict) -> None:
             not str(value).strip() or any(c in str(value) for c in "`'\"") or not str(value).isprintable()
         ):
             raise _fail(f"conf {path_key}", str(value), "a path without quotes, backticks or control characters")
+
+
+def mask(value) -> str:
+    """A personal value as logs may show it: its first character and, for an email, its domain
+    (``j***@example.com``); never the value itself."""
+    text = "" if value is None else str(value)
+    local, at, host = text.partition("@")
+    return f"{local[:1]}***{at}{host}" if text else ""

@@ -19,7 +19,7 @@ from pyspark.sql.types import LongType, MapType, StringType, StructField, Struct
 from jobs import runs
 from jobs.config import Settings
 from jobs.delta_io import ensure_table, equals, insert_new, latest_version, operation_metrics_since, table_exists
-from jobs.inputs import check_domain
+from jobs.inputs import InputError, check_domain
 from lifecycle import warehouse
 
 DOMAINS = StructType(
@@ -33,7 +33,7 @@ DOMAINS = StructType(
 )
 
 
-class UnknownDomainError(RuntimeError):
+class UnknownDomainError(InputError):
     """Ingest into a domain nobody created, with ``ingest.auto_create_domains`` off."""
 
 

@@ -41,8 +41,8 @@ def delta_tables(spark: SparkSession, settings: Settings) -> dict[str, str]:
 
 
 def domain_folders(settings: Settings, domain: str) -> list[str]:
-    """Folders that hold a domain's state outside the tables: streaming checkpoints, batch staging and
-    the Splink model. The landing zone is the source's, not ours, and is left alone."""
+    """Folders that hold a domain's state outside the tables: streaming checkpoints, batch staging,
+    the Splink model and a crashed resolve's plan. The landing zone is the source's, not ours, and is left alone."""
     warehouse = settings.warehouse.rstrip("/")
     checkpoints = settings.get("ingest.checkpoints", "_checkpoints")
     staging = settings.get("ingest.staging") or f"{warehouse}/_staging"
@@ -50,4 +50,5 @@ def domain_folders(settings: Settings, domain: str) -> list[str]:
         f"{warehouse}/{checkpoints}/ingest/{domain}",
         f"{staging.rstrip('/')}/ingest/{domain}",
         f"{settings.table_path('matching', 'models')}/{domain}",
+        f"{warehouse}/_journal/resolve/{domain}",
     ]

@@ -187,3 +187,9 @@ def test_no_job_formats_a_value_into_sql_text():
         if pattern.search(line) or "replaceWhere" in line
     ]
     assert found == []
+
+
+def test_mask_keeps_no_personal_value():
+    assert inputs.mask("jane.doe@example.com") == "j***@example.com"
+    assert inputs.mask("+44 20 7946 0000") == "+***"
+    assert inputs.mask(None) == ""
