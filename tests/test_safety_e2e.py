@@ -14,12 +14,13 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from pyspark.sql import functions as F
 
-from tests.e2e_helpers import table_versions, upt, upt_in_process
+from tests.e2e_helpers import UPT, accp_tables, content, table_versions, upt, upt_in_process
 
 D = "safety_e2e"
 
@@ -133,6 +134,28 @@ def test_hostile_values_and_unknown_domains_change_no_table(spark, safety):
         code, err = _main("ingest", "--domain", "nosuch", "--landing", str(safety["landing"]), "--warehouse", warehouse)
     assert code == 2 and "unknown domain 'nosuch'" in err and "upt domain create nosuch" in err
     assert table_versions(warehouse) == before
+
+
+def _accp_rows(spark, warehouse: Path) -> dict[str, list[str]]:
+    out = {}
+    for table in sorted(accp_tables(warehouse)):
+        df = content(spark, warehouse / "accp" / table, D)
+        out[table] = sorted(json.dumps(r.asDict(recursive=True), default=str, sort_keys=True) for r in df.collect())
+    return out
+
+
+def test_two_ingests_at_once_write_every_line_once(spark, safety, tmp_path):
+    """Two `upt ingest` processes started together on one domain and a fresh warehouse: each one
+    finishes or stops with the clear concurrency message, and the ACCP tables equal one clean run."""
+    warehouse = tmp_path / "warehouse"
+    args = [*UPT, "ingest", "--domain", D, "--landing", str(safety["landing"]), "--warehouse", str(warehouse)]
+    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=900), *p.communicate()) for p in procs]
+    codes = sorted(code for code, _, _ in results)
+    assert codes in ([0, 0], [0, 3]), [(c, err[-1500:]) for c, _, err in results]
+    for code, _, err in results:
+        assert code == 0 or "ran at the same time" in err
+    assert _accp_rows(spark, warehouse) == _accp_rows(spark, safety["warehouse"])
 
 
 # Columns that name the run or the moment that wrote a row: different in any two runs.
