@@ -38,6 +38,24 @@ _OWN_TYPES = {"amount": DoubleType()}
 _NULLABLE = {"last_updated", "last_updated_ts", "last_updated_partition", "traveller_id", "extended_data"}
 
 
+# Record fields copied as trimmed text from the stay onto each of its revenue items (record field: stay field).
+STAY_TEXT_FIELDS = {
+    "last_updated_by": "lastUpdatedBy",
+    "booking_id": "bookingId",
+    "currency_code": "currency_code",
+    "currency_name": "currency_name",
+    "currency_symbol": "currency_symbol",
+    "first_name": "firstName",
+    "last_name": "lastName",
+    "email": "email",
+    "phone": "phone",
+    "start_date": "startDate",
+    "hotel_code": "hotelCode",
+    "created_on": "createdOn",
+    "created_by": "createdBy",
+}
+
+
 def output_schema(lineage: StructType) -> StructType:
     """Lineage (as the input has it), record meta, then the revenue fields: ``select_record``'s order."""
     return StructType(
@@ -150,20 +168,8 @@ def _columnar(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
     own = {
         "traveller_id": per_item(pa.array(traveller, pa.string())),
         "accp_object_id": pc.binary_join_element_wise(stay_id, kind, date, "|"),
-        "last_updated_by": per_item(text(col["lastUpdatedBy"])),
         "id": stay_id,
-        "booking_id": per_item(text(col["bookingId"])),
-        "currency_code": per_item(text(col["currency_code"])),
-        "currency_name": per_item(text(col["currency_name"])),
-        "currency_symbol": per_item(text(col["currency_symbol"])),
-        "first_name": per_item(text(col["firstName"])),
-        "last_name": per_item(text(col["lastName"])),
-        "email": per_item(text(col["email"])),
-        "phone": per_item(text(col["phone"])),
-        "start_date": per_item(text(col["startDate"])),
-        "hotel_code": per_item(text(col["hotelCode"])),
-        "created_on": per_item(text(col["createdOn"])),
-        "created_by": per_item(text(col["createdBy"])),
+        **{field: per_item(text(col[source])) for field, source in STAY_TEXT_FIELDS.items()},
         "type": kind,
         "description": text(item("description")),
         "amount": pc.fill_null(numbers, 0.0),
