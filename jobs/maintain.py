@@ -27,7 +27,7 @@ from pyspark.sql import functions as F
 
 from jobs import runs
 from jobs.config import LAYERS, Settings, load_settings
-from jobs.delta_io import latest_version, operation_metrics_since, table_exists
+from jobs.delta_io import latest_version, operation_metrics_since, partition_filter, table_exists
 from jobs.summary import table_names
 
 log = logging.getLogger("upt.maintain")
@@ -71,7 +71,7 @@ def optimize(spark: SparkSession, settings: Settings, layer: str, table: str, do
     columns = spark.read.format("delta").load(path).columns
     builder = delta.optimize()
     if "domain" in (detail["partitionColumns"] or []):
-        builder = builder.where(f"domain = '{domain}'")
+        builder = builder.where(partition_filter("domain", domain))
     zorder = zorder_columns(settings, f"{layer}/{table}", columns)
     metrics = (builder.executeZOrderBy(*zorder) if zorder else builder.executeCompaction()).select("metrics").first()
     m = metrics["metrics"].asDict() if metrics else {}

@@ -30,7 +30,7 @@ from pyspark.sql.types import DoubleType, StringType, StructField, StructType, T
 
 from jobs import runs
 from jobs.config import Settings, is_remote, load_identity_conf, load_matching_conf, load_settings
-from jobs.delta_io import ensure_table
+from jobs.delta_io import ensure_table, equals, merge_condition, overwrite_where
 from jobs.resolve import accp_tables, ensure_identity_tables, read_identity
 from matching.attributes import identity_attributes
 from matching.profile_features import FEATURE_COLUMNS, identified, person_details, profile_features
@@ -373,10 +373,7 @@ def replace_matches(
     )
     count = source.count()
     if count:
-        condition = (
-            f"t.domain = '{domain}' AND t.source_profile_id = s.source_profile_id "
-            "AND t.target_profile_id = s.target_profile_id"
-        )
+        condition = merge_condition(domain, ("source_profile_id", "target_profile_id"))
         values = {c: f"s.{c}" for c in PROFILE_MATCHES.fieldNames()}
         DeltaTable.forPath(spark, _path(settings, "profile_matches")).alias("t").merge(
             source.alias("s"), condition
@@ -406,9 +403,7 @@ def write_clusters(spark: SparkSession, settings: Settings, domain: str, db_api,
         F.lit(threshold).alias("threshold"),
         F.lit(run_id).alias("run_id"),
     ).localCheckpoint()
-    rows.write.format("delta").mode("overwrite").option("replaceWhere", f"domain = '{domain}'").save(
-        _path(settings, "profile_clusters")
-    )
+    overwrite_where(rows, _path(settings, "profile_clusters"), equals("domain", domain))
     return rows.count()
 
 
@@ -487,15 +482,13 @@ def match(spark: SparkSession, settings: Settings, domain: str, full: bool = Fal
             tombstones = gone_ids.withColumn("domain", F.lit(domain)).withColumn("_delete", F.lit(True))
             source = upserts.unionByName(tombstones, allowMissingColumns=True)
             DeltaTable.forPath(spark, _path(settings, "profile_features")).alias("t").merge(
-                source.alias("s"), f"t.domain = '{domain}' AND t.{UNIQUE_ID} = s.{UNIQUE_ID}"
+                source.alias("s"), merge_condition(domain, (UNIQUE_ID,))
             ).whenMatchedDelete(condition="s._delete").whenMatchedUpdate(
                 set={c: f"s.{c}" for c in snap.columns}
             ).whenNotMatchedInsert(condition="NOT s._delete", values={c: f"s.{c}" for c in snap.columns}).execute()
         else:
             # mergeSchema: a new feature column (a model upgrade always runs in full) joins the table.
-            snap.write.format("delta").mode("overwrite").option("replaceWhere", f"domain = '{domain}'").option(
-                "mergeSchema", "true"
-            ).save(_path(settings, "profile_features"))
+            overwrite_where(snap, _path(settings, "profile_features"), equals("domain", domain), merge_schema=True)
         written["profile_clusters"] = write_clusters(spark, settings, domain, db_api, conf.threshold, run_id)
         if conf.auto_merge_threshold is not None:
             written["auto_merged"] = auto_merge(spark, settings, domain, conf.auto_merge_threshold)
@@ -634,9 +627,7 @@ def export(spark: SparkSession, settings: Settings, domain: str, table_name: str
             "score",
             F.lit(now).cast("timestamp").alias("exported_at"),
         )
-        state.write.format("delta").mode("overwrite").option(
-            "replaceWhere", f"domain = '{domain}' AND table_name = '{table_name}'"
-        ).save(state_path)
+        overwrite_where(state, state_path, equals("domain", domain) & equals("table_name", table_name))
     return {"table": table_name, "put": counts.get("put", 0), "deleted": counts.get("delete", 0)}
 
 

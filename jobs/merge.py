@@ -22,6 +22,7 @@ from pyspark.sql import functions as F
 from jobs import identity_tables as it
 from jobs import runs
 from jobs.config import Settings, load_settings
+from jobs.delta_io import merge_condition
 from jobs.resolve import ensure_identity_tables, print_summary, read_identity, resolve
 
 
@@ -70,7 +71,7 @@ def merge_profiles(
     travellers = _members(spark, settings, domain, profile_id).unionByName(_members(spark, settings, domain, into))
     DeltaTable.forPath(spark, it.path(settings, "profile_splits")).alias("t").merge(
         travellers.select("traveller_id").distinct().alias("s"),
-        f"t.domain = '{domain}' AND t.traveller_id = s.traveller_id",
+        merge_condition(domain, ("traveller_id",)),
     ).whenMatchedDelete().execute()
     return resolve(spark, settings, domain, job="merge", build_360=build_360)
 
@@ -175,7 +176,7 @@ def unmerge_profile(
         F.lit(run_id).alias("run_id"),
     )
     DeltaTable.forPath(spark, it.path(settings, "profile_splits")).alias("t").merge(
-        splits.alias("s"), f"t.domain = '{domain}' AND t.traveller_id = s.traveller_id"
+        splits.alias("s"), merge_condition(domain, ("traveller_id",))
     ).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute()
     # Manual links from the restored travellers to anyone else would merge them again.
     ids = list(last["traveller_ids"])

@@ -25,8 +25,9 @@ from transforms.registry import ACCP_OBJECT_TYPES
 
 ACCP_TYPES = ACCP_OBJECT_TYPES
 IDENTITY_TABLES = ("traveller_profiles", "profiles", "profile_merges", "merge_requests")
-# Reader features that Athena engine v3 and Trino's delta connector cannot rely on.
-UNSUPPORTED_FEATURES = {"deletionVectors", "columnMapping"}
+# Table reader features Athena engine v3 reads: none of deletionVectors, columnMapping, timestampNtz,
+# v2Checkpoint, typeWidening... (Trino 476 reads more; the tables must stay readable by both).
+ATHENA_READER_FEATURES: set[str] = set()
 PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
 PARQUET_INPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
 PARQUET_OUTPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
@@ -61,21 +62,50 @@ def table_uri(path: str) -> str:
     return "s3://" + path[len("s3a://") :] if path.startswith("s3a://") else path
 
 
+def _schema_problems(struct: dict, prefix: str = "") -> list[str]:
+    """Types and names Athena engine v3 cannot read, anywhere in a Delta schema (JSON form)."""
+    problems, seen = [], {}
+    for field in struct.get("fields", []):
+        name = prefix + field["name"]
+        lower = field["name"].lower()
+        if lower in seen:  # Athena and Trino lowercase every name, struct members too
+            problems.append(f"columns {seen[lower]} and {name} differ only in case")
+        seen[lower] = name
+        problems += _type_problems(field["type"], name)
+    return problems
+
+
+def _type_problems(data_type, name: str) -> list[str]:
+    if isinstance(data_type, str):
+        return [f"column {name} has type timestamp_ntz"] if data_type == "timestamp_ntz" else []
+    kind = data_type.get("type")
+    if kind == "struct":
+        return _schema_problems(data_type, name + ".")
+    if kind == "array":
+        return _type_problems(data_type["elementType"], name + "[]")
+    if kind == "map":
+        return _type_problems(data_type["keyType"], name + "{key}") + _type_problems(
+            data_type["valueType"], name + "{value}"
+        )
+    return []
+
+
 def check_readable(name: str, table) -> dict:
-    """Fail unless the table's protocol is readable without deletion vectors and column mapping."""
+    """Fail unless Athena engine v3 (and Trino) can read the table: protocol, features and types."""
     protocol = table.protocol()
     config = table.metadata().configuration
     features = set(protocol.reader_features or [])
     problems = []
-    if protocol.min_reader_version > 3 or (protocol.min_reader_version == 3 and features & UNSUPPORTED_FEATURES):
-        problems.append(f"reader features {sorted(features)}")
+    if protocol.min_reader_version > 3 or (protocol.min_reader_version == 3 and features - ATHENA_READER_FEATURES):
+        problems.append(f"reader features {sorted(features - ATHENA_READER_FEATURES)}")
     if config.get("delta.columnMapping.mode", "none") != "none" or "columnMapping" in features:
         problems.append(f"column mapping (mode {config.get('delta.columnMapping.mode', 'none')})")
     if config.get("delta.enableDeletionVectors", "false") == "true" or "deletionVectors" in features:
         problems.append("deletion vectors")
+    problems += _schema_problems(json.loads(table.schema().to_json()))
     if problems:
         raise PublishError(
-            f"table {name} is not readable by Athena/Trino without {', '.join(problems)} "
+            f"table {name} is not readable by Athena engine v3: {'; '.join(problems)} "
             f"(minReaderVersion {protocol.min_reader_version}); rewrite it without those features"
         )
     return {"min_reader_version": protocol.min_reader_version, "min_writer_version": protocol.min_writer_version}
@@ -115,13 +145,27 @@ def table_input(name: str, location: str, table) -> dict:
 
 
 def athena_ddl(database: str, name: str, location: str) -> str:
-    return f"CREATE EXTERNAL TABLE `{database}`.`{name}` LOCATION '{location}' TBLPROPERTIES ('table_type'='DELTA');"
+    """Athena's Hive DDL for a Delta table (printed); names are validated identifiers."""
+    from catalog.views import check_name
+
+    return (
+        f"CREATE EXTERNAL TABLE `{check_name(database)}`.`{check_name(name)}` LOCATION {hive_string(location)} "
+        "TBLPROPERTIES ('table_type'='DELTA');"
+    )
+
+
+def hive_string(value: str) -> str:
+    """A Hive DDL string literal: quote and backslash escaped."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def trino_call(catalog: str, database: str, name: str, location: str) -> str:
+    from catalog.trino import location_uri
+    from catalog.views import ident, string
+
     return (
-        f"CALL {catalog}.system.register_table(schema_name => '{database}', table_name => '{name}', "
-        f"table_location => '{location}');"
+        f"CALL {ident(catalog, 'system', 'register_table')}(schema_name => {string(database)}, "
+        f"table_name => {string(name)}, table_location => {string(location_uri(location))});"
     )
 
 
@@ -154,18 +198,44 @@ def ensure_database(glue, database: str) -> None:
         )
 
 
+def role_views(roles: list, found: dict) -> list:
+    """Bind the roles to the found traveller and ACCP tables: one view per role and table."""
+    from catalog.roles import bind
+
+    objects = {"traveller": "traveller"} | {t: f"accp_{t}" for t in ACCP_TYPES}
+    tables = {obj: table_columns(found[name][1]) for obj, name in objects.items() if name in found}
+    return [(objects[view.table], view) for role in roles for view in bind(role, tables)]
+
+
+def table_columns(table) -> list[tuple[str, str]]:
+    from pyspark.sql.types import StructType  # pure Python: no session is started
+
+    schema = StructType.fromJson(json.loads(table.schema().to_json()))
+    return [(f.name, f.dataType.simpleString()) for f in schema.fields]
+
+
 def publish(
     settings: Settings,
     domain: str,
     catalog: str = "glue",
     database: str | None = None,
     out: Callable[[str], None] = print,
+    roles: dict | None = None,
 ) -> dict:
-    """Check, fix properties of, and register every existing table; returns what was done."""
+    """Check, fix properties of, and register every existing table; returns what was done.
+
+    ``catalog``: glue (Glue Data Catalog API), trino (the Trino server of conf ``catalog.trino``,
+    through ``register_table``) or none (print only). ``roles`` (``{role: [pattern, ...]}``) adds one
+    view per role and table, created in Trino with catalog trino and printed for Athena.
+    """
     from deltalake import DeltaTable
 
-    database = database or settings.get("catalog.database", "upt_lakehouse")
-    trino = settings.get("catalog.trino_catalog", "delta")
+    from catalog.roles import parse_roles
+    from catalog.views import check_name, create_view_sql, view_schema
+
+    database = check_name(database or settings.get("catalog.database", "upt_lakehouse"), "database")
+    trino = check_name(settings.get("catalog.trino_catalog", "delta"), "Trino catalog")
+    parsed_roles = parse_roles(roles)  # bad patterns fail before anything is touched
     options = storage_options(settings) if is_remote(settings.warehouse) else None
     found = {}
     for name, (layer, table) in candidate_tables(settings).items():
@@ -178,6 +248,7 @@ def publish(
     protocols = {}
     for name, (_, table) in found.items():
         protocols[name] = check_readable(name, table)
+    views = role_views(parsed_roles, found)
     for _, table in found.values():
         if table.metadata().configuration.get("delta.enableDeletionVectors") != "false":
             table.alter.set_table_properties({"delta.enableDeletionVectors": "false"})
@@ -185,34 +256,82 @@ def publish(
     glue = glue_client(settings) if catalog == "glue" else None
     if glue is not None:
         ensure_database(glue, database)
+    engine = trino_catalog(settings, trino) if catalog == "trino" else None
+    if engine is not None:
+        engine.ensure_schema(database)
+        existing = engine.tables(database)
     for name, (uri, table) in found.items():
         location = table_uri(uri)
         if glue is not None:
             results[name] = register(glue, database, table_input(name, location, table))
+        if engine is not None:
+            results[name] = engine.register(database, name, location, existing)
         out(athena_ddl(database, name, location))
         out(trino_call(trino, database, name, location))
+    created_views = []
+    for table_name, view in views:
+        out(create_view_sql(view, database, table_name) + ";")  # Athena: the same SQL, no catalog
+        if engine is not None:
+            engine.ensure_schema(view_schema(database, view.role))
+            engine.run(create_view_sql(view, database, table_name, catalog=trino))
+        created_views.append(f"{view_schema(database, view.role)}.{table_name}")
     out(f"-- e.g. SELECT connectId, lastName FROM {database}.traveller WHERE domain = '{domain}' AND mergedIn IS NULL;")
     return {
         "database": database,
         "catalog": catalog,
         "tables": results or dict.fromkeys(found, "printed"),
         "protocols": protocols,
+        "views": created_views,
     }
+
+
+def trino_catalog(settings: Settings, catalog: str):
+    from catalog.trino import TrinoCatalog, connect
+
+    url = settings.get("catalog.trino.url") or "http://127.0.0.1:8080"
+    user = settings.get("catalog.trino.user") or "upt"
+    return TrinoCatalog(connect(url, user, catalog), catalog)
+
+
+def load_roles(settings: Settings, args: argparse.Namespace) -> dict | None:
+    """Roles from --roles-file (YAML ``roles:`` or a bare mapping) or conf ``roles``, when --roles is given."""
+    if not (args.roles or args.roles_file):
+        return None
+    if args.roles_file:
+        import yaml
+
+        with open(args.roles_file) as handle:
+            document = yaml.safe_load(handle) or {}
+        return document.get("roles", document) if isinstance(document, dict) else document
+    return settings.get("roles") or {}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
     parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
     parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
-    parser.add_argument("--catalog", default="glue", choices=("glue", "none"), help="none: only print the DDL")
-    parser.add_argument("--database", help="Glue database (default: conf catalog.database)")
+    parser.add_argument(
+        "--catalog",
+        default="glue",
+        choices=("glue", "trino", "none"),
+        help="glue: Glue Data Catalog; trino: register_table on the Trino server; none: only print the DDL",
+    )
+    parser.add_argument("--database", help="Glue database / Trino schema (default: conf catalog.database)")
+    parser.add_argument(
+        "--trino-url", help="Trino server, e.g. http://127.0.0.1:8080 (default: conf catalog.trino.url)"
+    )
+    parser.add_argument("--roles", action="store_true", help="create one view per role (conf roles) and table")
+    parser.add_argument("--roles-file", help="YAML file with the roles (implies --roles)")
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.env, {"warehouse": args.warehouse})
+    overrides = {"warehouse": args.warehouse}
+    if args.trino_url:
+        overrides["catalog.trino.url"] = args.trino_url
+    settings = load_settings(args.env, overrides)
     try:
-        summary = publish(settings, args.domain, args.catalog, args.database)
-    except PublishError as exc:
+        summary = publish(settings, args.domain, args.catalog, args.database, roles=load_roles(settings, args))
+    except (PublishError, ValueError, RuntimeError, OSError) as exc:
         print(f"publish failed: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(summary, sort_keys=True))

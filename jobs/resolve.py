@@ -25,7 +25,9 @@ from pyspark.sql import functions as F
 from jobs import identity_tables as it
 from jobs import runs
 from jobs.config import Settings, load_identity_conf, load_settings
-from jobs.delta_io import ensure_table, table_exists
+from jobs.delta_io import ensure_table, insert_new, merge_condition, table_exists
+from jobs.inputs import mask
+from lifecycle.journal import Journal, crash_point
 from matching.attributes import identity_attributes, traveller_ids
 from matching.components import connected_components
 from matching.profiles import absorbed_profiles, assign_profiles
@@ -177,11 +179,32 @@ def _merge_changed(spark: SparkSession, source: DataFrame, path: str, key: tuple
     source = source.localCheckpoint()
     count = source.count()
     if count:
-        condition = " AND ".join([f"t.domain = '{domain}'"] + [f"t.{k} = s.{k}" for k in key])
+        condition = merge_condition(domain, key)
         DeltaTable.forPath(spark, path).alias("t").merge(
             source.alias("s"), condition
         ).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute()
     return count
+
+
+def apply_plan(spark: SparkSession, settings: Settings, domain: str, plan: dict[str, DataFrame]) -> dict[str, int]:
+    """Commit a resolve plan table by table; every step is idempotent, so a replay changes nothing more."""
+    written = {}
+    written["traveller_profiles"] = _merge_changed(
+        spark, plan["traveller_profiles"], it.path(settings, "traveller_profiles"), ("traveller_id",), domain
+    )
+    crash_point(settings, "resolve:traveller_profiles")
+    merges = plan["profile_merges"]
+    written["profile_merges"] = merges.count()
+    if written["profile_merges"]:
+        insert_new(
+            spark, merges, it.path(settings, "profile_merges"), ("from_profile_id", "to_profile_id", "run_id"), domain
+        )
+    crash_point(settings, "resolve:profile_merges")
+    written["profiles"] = _merge_changed(
+        spark, plan["profiles"], it.path(settings, "profiles"), ("profile_id",), domain
+    )
+    crash_point(settings, "resolve:profiles")
+    return written
 
 
 def resolve(spark: SparkSession, settings: Settings, domain: str, job: str = "resolve", build_360: bool = True) -> dict:
@@ -196,6 +219,11 @@ def resolve(spark: SparkSession, settings: Settings, domain: str, job: str = "re
     status, error, extras = "succeeded", None, {}
     try:
         ensure_identity_tables(spark, settings)
+        journal = Journal(spark, settings, "resolve", domain)
+        leftover = journal.pending()
+        if leftover:  # a run that crashed between its commits: finish its plan first
+            written.update({f"replayed_{k}": v for k, v in apply_plan(spark, settings, domain, leftover).items()})
+            journal.clear()
         tables = accp_tables(spark, settings, domain)
         current = (
             read_identity(spark, settings, "traveller_profiles", domain)
@@ -234,9 +262,6 @@ def resolve(spark: SparkSession, settings: Settings, domain: str, job: str = "re
             F.lit(run_id).alias("run_id"),
         )
         changed = mapping.join(current, ["traveller_id", "profile_id", "rule"], "left_anti")
-        written["traveller_profiles"] = _merge_changed(
-            spark, changed, it.path(settings, "traveller_profiles"), ("traveller_id",), domain
-        )
 
         absorbed = merge_reasons(absorbed_profiles(current, assigned), current, edges, demoted, rule_order)
         merges = absorbed.select(
@@ -248,10 +273,7 @@ def resolve(spark: SparkSession, settings: Settings, domain: str, job: str = "re
             F.lit(started).cast("timestamp").alias("merged_at"),
             "traveller_ids",
             F.lit(None).cast("timestamp").alias("undone_at"),
-        ).localCheckpoint()
-        written["profile_merges"] = merges.count()
-        if written["profile_merges"]:
-            merges.write.format("delta").mode("append").save(it.path(settings, "profile_merges"))
+        )
 
         live = (
             assigned.select("profile_id")
@@ -283,15 +305,16 @@ def resolve(spark: SparkSession, settings: Settings, domain: str, job: str = "re
                 F.lit(run_id).alias("run_id"),
             )
         )
-        written["profiles"] = _merge_changed(
-            spark, registry_changes, it.path(settings, "profiles"), ("profile_id",), domain
-        )
+        # Every change is planned before the first commit; a crash part-way is completed by the next run.
+        plan = journal.write({"traveller_profiles": changed, "profile_merges": merges, "profiles": registry_changes})
+        written.update(apply_plan(spark, settings, domain, plan))
+        journal.clear()
 
         edge_counts = {r["rule"]: r["n"] for r in edges.groupBy("rule").agg(F.count("*").alias("n")).collect()}
         junk = junk.localCheckpoint()
         junk_counts = {r["attribute"]: r["n"] for r in junk.groupBy("attribute").agg(F.count("*").alias("n")).collect()}
         junk_top = [
-            f"{r['attribute']}={r['value']} ({r['travellers']})"
+            f"{r['attribute']}={mask(r['value'])} ({r['travellers']})"
             for r in junk.orderBy(F.col("travellers").desc(), "value").limit(10).collect()
         ]
         totals = assigned.agg(F.count("*").alias("t"), F.countDistinct("profile_id").alias("p")).first()

@@ -49,7 +49,11 @@ def emr_step_request(settings: Settings, job: str, job_args: list[str]) -> dict:
 
 
 def glue_job_run_request(settings: Settings, job: str, job_args: list[str]) -> dict:
-    """``Glue.StartJobRun`` request; job arguments become Glue ``--key value`` arguments."""
+    """``Glue.StartJobRun`` request; job arguments become Glue ``--key value`` arguments.
+
+    Leading positional arguments (``match train``) travel as ``--positional`` and glue_entry puts
+    them back in front.
+    """
     code = settings.get("glue.code_uri").rstrip("/")
     arguments = {
         "--job": job,
@@ -60,6 +64,11 @@ def glue_job_run_request(settings: Settings, job: str, job_args: list[str]) -> d
         "--env": "glue",
     }
     pending = list(job_args)
+    positional = []
+    while pending and not pending[0].startswith("--"):  # `match train`: Glue only passes --key value
+        positional.append(pending.pop(0))
+    if positional:
+        arguments["--positional"] = " ".join(positional)
     while pending:
         key = pending.pop(0)
         if not key.startswith("--"):

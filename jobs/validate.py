@@ -27,7 +27,7 @@ from pyspark.sql import functions as F
 
 from jobs import runs, tables
 from jobs.config import Settings, is_remote, load_expectation_documents, load_settings
-from jobs.delta_io import ensure_table, table_exists
+from jobs.delta_io import ensure_table, merge_condition, table_exists
 from quality.frames import traveller_coverage, written_by_run
 from transforms.registry import ACCP_OBJECT_TYPES
 
@@ -94,9 +94,7 @@ def write_results(spark: SparkSession, settings: Settings, outcomes: list[Outcom
     source = spark.createDataFrame(
         [{f.name: r.get(f.name) for f in tables.VALIDATION_RESULTS.fields} for r in rows], tables.VALIDATION_RESULTS
     )
-    condition = " AND ".join(
-        [f"t.domain = '{context['domain']}'"] + [f"t.`{k}` = s.`{k}`" for k in tables.VALIDATION_KEY]
-    )
+    condition = merge_condition(context["domain"], tables.VALIDATION_KEY)
     (
         DeltaTable.forPath(spark, path)
         .alias("t")

@@ -56,6 +56,10 @@ FEATURE_COLUMNS = (
     "nationality",
     "first_name_initial",
     "last_name_soundex",
+    "first_name_soundex",
+    "name_soundex_pair",
+    "street_name",
+    "birth_month_day",
     "traveller_count",
     "feature_hash",
 )
@@ -65,6 +69,42 @@ def postal_code(col: Column | str) -> Column:
     """Upper case, letters and digits only (``sw1a 1aa`` = ``SW1A1AA``); NULL when empty."""
     value = F.regexp_replace(F.upper(F.col(col) if isinstance(col, str) else col), r"[^A-Z0-9]", "")
     return F.when(value != "", value)
+
+
+def street_name(col: Column | str) -> Column:
+    """The street of an address line without its house number (``177 pridham street`` -> ``pridham street``).
+
+    A blocking key: a mistyped house number or postcode leaves the street itself intact. NULL when
+    fewer than three letters remain.
+    """
+    value = F.trim(F.regexp_replace(F.col(col) if isinstance(col, str) else col, r"^[0-9][0-9a-z/-]*\s+", ""))
+    return F.when(F.length(F.regexp_replace(value, r"[^a-z]", "")) >= 3, value)
+
+
+def blocking_keys(df: DataFrame) -> DataFrame:
+    """The derived columns the blocking rules join on: initials, Spark's soundex codes, date parts, street.
+
+    ``df`` needs first_name, last_name, date_of_birth (ISO) and address_line1. Soundex is Spark's
+    built-in (a library function, no UDF); Splink's DuckDB backend reads the computed columns.
+    """
+    first_sound = F.when(F.col("first_name").isNotNull(), F.soundex("first_name"))
+    last_sound = F.when(F.col("last_name").isNotNull(), F.soundex("last_name"))
+    return (
+        df.withColumn("birth_year", F.substring("date_of_birth", 1, 4))
+        .withColumn("birth_month_day", F.substring("date_of_birth", 6, 5))
+        .withColumn("first_name_initial", F.substring("first_name", 1, 1))
+        .withColumn("last_name_soundex", last_sound)
+        .withColumn("first_name_soundex", first_sound)
+        # Both sounds in sorted order: the same key when given name and surname are swapped.
+        .withColumn(
+            "name_soundex_pair",
+            F.when(
+                first_sound.isNotNull() & last_sound.isNotNull(),
+                F.array_join(F.array_sort(F.array(first_sound, last_sound)), " "),
+            ),
+        )
+        .withColumn("street_name", street_name("address_line1"))
+    )
 
 
 def gender(col: Column | str) -> Column:
@@ -293,10 +333,8 @@ def profile_features(
         # part across providers and add or drop digits.
         .withColumn("email_stem", F.regexp_replace("email_local", r"[^a-z]", ""))
         .withColumn("email_stem", F.when(F.length("email_stem") >= 6, F.col("email_stem")))
-        .withColumn("birth_year", F.substring("date_of_birth", 1, 4))
-        .withColumn("first_name_initial", F.substring("first_name", 1, 1))
-        .withColumn("last_name_soundex", F.when(F.col("last_name").isNotNull(), F.soundex("last_name")))
     )
+    result = blocking_keys(result)
     if alias_mapping is None:
         groups = arrays.select("domain", "profile_id", "first_names")
     else:

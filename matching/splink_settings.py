@@ -96,7 +96,7 @@ def _check_comparison(spec: Any, index: int) -> None:
         if key not in spec:
             _fail(f"{where}: kind {spec['kind']!r} needs {key!r}")
     single = () if required else ("column",)
-    for key in (*single, "array", "aliases", "primary", "local_part", "stem", *required):
+    for key in (*single, "array", "aliases", "swapped", "primary", "local_part", "stem", *required):
         if key in spec:
             _check_column(spec[key], f"{where}.{key}")
     if not isinstance(spec.get("count_absence", False), bool):
@@ -201,6 +201,55 @@ class CrossArrayIntersectLevel(cll.ArrayIntersectLevel):
         return f"(({forward}) OR ({backward}))"
 
 
+class SwappedNamesLevel(cll.ColumnsReversedLevel):
+    """First and last name entered the wrong way round, allowing a typo in each (Jaro-Winkler).
+
+    Splink's ColumnsReversedLevel needs exact equality; a swapped record is often mistyped too. The
+    similarity function is the backend's own (``jaro_winkler`` on Spark, ``jaro_winkler_similarity``
+    on DuckDB); column names come from the validated conf (FEATURE_COLUMNS), never from data.
+    """
+
+    def __init__(self, first: str, last: str, threshold: float) -> None:
+        super().__init__(first, last, symmetrical=True)
+        self.threshold = float(threshold)
+
+    def create_sql(self, sql_dialect) -> str:
+        one, two = self.col_expression_1, self.col_expression_2
+        one.sql_dialect = two.sql_dialect = sql_dialect
+        jw = sql_dialect.jaro_winkler_function_name
+        return (
+            f"({jw}({one.name_l}, {two.name_r}) >= {self.threshold} "
+            f"AND {jw}({one.name_r}, {two.name_l}) >= {self.threshold})"
+        )
+
+    def create_label_for_charts(self) -> str:
+        return "First and last name swapped"
+
+
+class SameAddressLevel(cll.CustomLevel):
+    """One address despite a typo: same postcode and a similar (or unknown) street, or the same street
+    with the postcode one digit off.
+
+    Family members share the address exactly, so tolerating typos here costs the household model
+    nothing, while a mistyped street or postcode no longer reads as "a different address".
+    """
+
+    def __init__(self, postcode: str, street: str, threshold: float = 0.88) -> None:
+        super().__init__("1 = 1")
+        self.postcode, self.street, self.threshold = postcode, street, float(threshold)
+
+    def create_sql(self, sql_dialect) -> str:
+        pc = cll.ExactMatchLevel(self.postcode).col_expression
+        st = cll.ExactMatchLevel(self.street).col_expression
+        pc.sql_dialect = st.sql_dialect = sql_dialect
+        jw, lev = sql_dialect.jaro_winkler_function_name, sql_dialect.levenshtein_function_name
+        similar = f"{jw}({st.name_l}, {st.name_r}) >= {self.threshold}"
+        return (
+            f"(({pc.name_l} = {pc.name_r} AND ({similar} OR {st.name_l} IS NULL OR {st.name_r} IS NULL)) "
+            f"OR ({jw}({st.name_l}, {st.name_r}) >= 0.95 AND {lev}({pc.name_l}, {pc.name_r}) <= 1))"
+        )
+
+
 def comparison(spec: dict):
     """One Splink comparison from a conf entry (see the kinds in conf/matching.yaml)."""
     column, kind = spec["column"], spec["kind"]
@@ -208,6 +257,9 @@ def comparison(spec: dict):
     if kind == "name":
         levels.append(cll.ExactMatchLevel(column, term_frequency_adjustments=bool(spec.get("tf"))))
         thresholds = list(spec.get("jaro_winkler", [0.92, 0.8]))
+        if spec.get("swapped"):
+            # Given name and surname entered the wrong way round (common on forms and lists).
+            levels.append(SwappedNamesLevel(column, spec["swapped"], thresholds[0]))
         levels.append(cll.JaroWinklerLevel(column, thresholds[0]))
         if spec.get("array"):
             # Another spelling the profile is known by (a nickname on one booking, say).
@@ -322,9 +374,7 @@ def household_comparison(spec: dict):
     """
     surname, postcode, street = spec["surname"], spec["postcode"], spec["street"]
     emails, phones = spec["emails"], spec["phones"]
-    address = cll.CustomLevel(
-        f"{postcode}_l = {postcode}_r AND ({street}_l = {street}_r OR {street}_l IS NULL OR {street}_r IS NULL)"
-    )
+    address = SameAddressLevel(postcode, street)
     contact = cll.Or(cll.ArrayIntersectLevel(emails, 1), cll.ArrayIntersectLevel(phones, 1))
     same = cll.ExactMatchLevel(surname)
     thresholds = list(spec.get("jaro_winkler", [0.92, 0.8]))

@@ -18,6 +18,9 @@ import pytest
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+# Validation after ingest and resolve is on in every conf; the suite's many small ingests skip it
+# (tests of the hook turn it back on for their run).
+os.environ.setdefault("UPT_VALIDATE_AFTER_JOBS", "false")
 
 
 def _free_port() -> int:
@@ -62,7 +65,8 @@ def settings(s3_endpoint, tmp_path_factory):
         {
             "warehouse": str(warehouse),
             # One session serves the whole suite (~110 tests, thousands of queries): more heap than a job.
-            "spark.conf.spark.driver.memory": "6g",
+            # UPT_TEST_DRIVER_MEMORY lowers it for a few modules on a crowded machine.
+            "spark.conf.spark.driver.memory": os.environ.get("UPT_TEST_DRIVER_MEMORY", "6g"),
         },
     )
 
@@ -84,3 +88,37 @@ def s3_bucket(s3_endpoint):
     name = f"upt-test-{uuid.uuid4().hex[:12]}"
     boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=name)
     return name
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="session")
+def trino_url(tmp_path_factory):
+    """A real Trino server (Delta Lake catalog ``delta``), started once by scripts/trino.sh.
+
+    `make test` installs it first (`make trino-server`, cached under ~/.cache/upt-lakehouse);
+    the script downloads it itself when run without that step.
+    """
+    home = tmp_path_factory.mktemp("trino")
+    port = _free_port()
+    subprocess.run(["bash", os.path.join(ROOT, "scripts", "trino.sh"), "start", str(home), str(port)], check=True)
+    yield f"http://127.0.0.1:{port}"
+    subprocess.run(["bash", os.path.join(ROOT, "scripts", "trino.sh"), "stop", str(home)], check=False)
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(spark, tmp_path_factory):
+    """A small generated domain taken through ingest, resolve (gold included) and match, in process.
+
+    Shared by the Trino and notebook tests: (landing, warehouse, domain).
+    """
+    from datagen import Options, generate
+    from tests.e2e_helpers import upt_in_process
+
+    root = tmp_path_factory.mktemp("demo_wh")
+    landing, warehouse, domain = root / "landing", root / "warehouse", "nbdemo"
+    generate(Options(out=str(landing), domain=domain, travellers=40, seed=1, days=2))
+    upt_in_process(spark, "ingest", "--domain", domain, "--landing", str(landing), "--warehouse", str(warehouse))
+    upt_in_process(spark, "resolve", "--domain", domain, "--warehouse", str(warehouse))
+    return str(landing), str(warehouse), domain

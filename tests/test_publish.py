@@ -56,8 +56,8 @@ def test_publish_registers_delta_tables_in_glue(warehouse, s3_endpoint, capsys):
         in printed
     )
     assert (
-        "CALL delta.system.register_table(schema_name => 'upt_test', table_name => 'accp_email_history', "
-        f"table_location => '{warehouse.table_path('accp', 'email_history')}');" in printed
+        """CALL "delta"."system"."register_table"(schema_name => 'upt_test', table_name => 'accp_email_history', """
+        f"table_location => 'file://{warehouse.table_path('accp', 'email_history')}');" in printed
     )
     # deletion vectors are switched off explicitly everywhere, without any protocol upgrade
     accp = RsDeltaTable(warehouse.table_path("accp", "email_history"))
@@ -83,3 +83,34 @@ def test_publish_fails_loudly_on_deletion_vectors(spark, warehouse, s3_endpoint)
     )
     with pytest.raises(PublishError, match="identity_profile_merges.*deletion vectors"):
         publish(warehouse, "pd", catalog="none", out=lambda _: None)
+
+
+def test_publish_fails_on_what_athena_cannot_read(spark, tmp_path, capsys):
+    """timestamp_ntz (a reader feature Athena engine v3 lacks): publish names the table and column."""
+    settings = load_settings("local", {"warehouse": str(tmp_path)})
+    ensure_traveller_table(spark, settings.table_path("gold", "traveller"))
+    write_deltalake(
+        settings.table_path("accp", "clickstream"),
+        pa.table({"domain": ["pd"], "seen_at": pa.array([0], pa.timestamp("us"))}),
+    )
+    code = main(["publish", "--domain", "pd", "--warehouse", str(tmp_path), "--catalog", "none"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "table accp_clickstream is not readable by Athena engine v3" in err
+    assert "column seen_at has type timestamp_ntz" in err and "timestampNtz" in err
+
+
+def test_publish_refuses_bad_role_patterns_before_touching_anything(spark, tmp_path, capsys):
+    settings = load_settings("local", {"warehouse": str(tmp_path / "wh")})
+    ensure_traveller_table(spark, settings.table_path("gold", "traveller"))
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("roles:\n  analyst: ['traveller/*,shoe_size']\n")
+    args = ["publish", "--domain", "pd", "--warehouse", settings.warehouse, "--catalog", "none"]
+    assert main([*args, "--roles-file", str(roles)]) == 1
+    assert (
+        "role analyst, pattern 'traveller/*,shoe_size' on traveller: unknown field 'shoe_size'"
+        in capsys.readouterr().err
+    )
+    roles.write_text("roles:\n  analyst: ['air_booking/*?from = BOS; drop']\n")
+    assert main([*args, "--roles-file", str(roles)]) == 1
+    assert "unexpected character ';'" in capsys.readouterr().err

@@ -53,3 +53,19 @@ def test_glue_entry_refuses_a_missing_or_unknown_job():
 
     assert glue_entry.main(["--job", "nope"]) == 2
     assert glue_entry.main(["--domain", "x"]) == 2
+
+
+def test_glue_request_carries_a_positional_action_back_to_the_job(monkeypatch):
+    """`match train` on Glue (which passes only --key value): --positional, restored by glue_entry."""
+    from jobs import glue_entry
+    from jobs.config import load_settings
+    from jobs.submit import glue_job_run_request
+
+    arguments = glue_job_run_request(load_settings("glue"), "match", ["train", "--domain", "demo"])["Arguments"]
+    assert arguments["--positional"] == "train" and arguments["--domain"] == "demo"
+    argv = [part for key, value in arguments.items() for part in (key, value)]
+    seen = {}
+    monkeypatch.setattr(glue_entry, "run_job", lambda module, args: seen.update(module=module, args=args) or 0)
+    assert glue_entry.main(argv) == 0
+    assert seen["module"] == "jobs.match" and seen["args"][0] == "train"
+    assert seen["args"][seen["args"].index("--domain") + 1] == "demo"

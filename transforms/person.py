@@ -317,7 +317,9 @@ def payment_block(payment: Column) -> list[Column]:
         nz(cc["token"]).alias("cc_token"),
         nz(cc["cardType"]).alias("cc_type"),
         nz(cc["cardExp"]).alias("cc_exp"),
-        nz(cc["cardCvv"]).alias("cc_cvv"),
+        # PCI DSS 3.2: a card verification code is never stored after authorisation. The column
+        # stays (ACCP schema) and is always null; the input's cardCvv is not read.
+        F.lit(None).cast("string").alias("cc_cvv"),
         nz(cc["name"]).alias("cc_name"),
         *_address_columns(billing, "address_billing"),
     ]

@@ -1,0 +1,1 @@
+"""Domain lifecycle and erasure: `upt domain create|list|delete` and `upt forget`."""

@@ -1,0 +1,122 @@
+"""Typo-tolerant blocking: one mistyped field still leaves a key in common; typo-tolerant levels."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.blocking import blocked_pairs
+from matching.profile_features import blocking_keys
+
+BASE = {
+    "first_name": "nathan",
+    "last_name": "challenor",
+    "date_of_birth": "1960-01-13",
+    "postal_code": "5109",
+    "city": "cronulla",
+    "address_line1": "12 wellington street",
+}
+# One corrupted field per variant, as data entry does it.
+TYPOS = {
+    "first_name": "nathqn",
+    "last_name": "chalenor",
+    "date_of_birth": "1960-02-13",
+    "postal_code": "5190",
+    "city": "cronula",
+    "address_line1": "12 welington street",
+}
+SCHEMA = (
+    "profile_id string, first_name string, last_name string, date_of_birth string, postal_code string, "
+    "city string, address_line1 string, emails array<string>, phones array<string>, "
+    "loyalty_ids array<string>, email_stem string"
+)
+
+
+def _features(spark, rows: list[tuple[str, dict]]):
+    data = [
+        (pid, *[r.get(c) for c in ("first_name", "last_name", "date_of_birth", "postal_code", "city")])
+        + (r.get("address_line1"), None, None, None, None)
+        for pid, r in rows
+    ]
+    return blocking_keys(spark.createDataFrame(data, SCHEMA))
+
+
+@pytest.fixture(scope="module")
+def rules():
+    from jobs.config import load_matching_conf, load_settings
+    from matching.splink_settings import validate
+
+    return validate(load_matching_conf(load_settings("local", {}))).blocking_rules
+
+
+@pytest.mark.parametrize("field", sorted(TYPOS))
+def test_a_typo_in_any_one_field_still_blocks(spark, rules, field):
+    other = {**BASE, field: TYPOS[field]}
+    stranger = {**BASE, "first_name": "olivia", "last_name": "papadopoulos", "date_of_birth": "1999-07-30"}
+    stranger.update(postal_code="2000", city="sydney", address_line1="3 george street")
+    pairs = blocked_pairs(_features(spark, [("a", BASE), ("b", other), ("c", stranger)]), rules)
+    got = {(r["source_profile_id"], r["target_profile_id"]) for r in pairs.collect()}
+    assert got == {("a", "b")}
+
+
+def test_swapped_names_with_a_corrupted_date_still_block(spark, rules):
+    swapped = {**BASE, "first_name": "challenor", "last_name": "nathan", "date_of_birth": "1906-01-13"}
+    pairs = blocked_pairs(_features(spark, [("a", BASE), ("b", swapped)]), rules)
+    assert pairs.count() == 1
+
+
+def test_blocking_keys_are_null_when_their_field_is(spark):
+    row = _features(spark, [("a", {"first_name": "ann", "address_line1": "17"})]).first()
+    assert row["first_name_soundex"] == "A500"
+    assert row["name_soundex_pair"] is None  # no surname
+    assert row["street_name"] is None  # a house number only
+    assert row["birth_month_day"] is None
+
+
+def test_street_name_drops_the_house_number(spark):
+    row = _features(spark, [("a", {"address_line1": "177a pridham street"})]).first()
+    assert row["street_name"] == "pridham street"
+
+
+def _first_level(comparison, row: dict) -> str:
+    from tests.matching.test_profile_features import _first_level as first
+
+    return first(comparison, row)
+
+
+def test_swapped_names_level_tolerates_a_typo():
+    from matching.splink_settings import comparison
+
+    spec = {"column": "first_name", "kind": "name", "swapped": "last_name", "jaro_winkler": [0.92, 0.8]}
+    built = comparison(spec)
+    row = {"first_name_l": "melissa", "first_name_r": "redmond", "last_name_l": "redmond", "last_name_r": "melisa"}
+    assert _first_level(built, row) == "First and last name swapped"
+    row = {"first_name_l": "melissa", "first_name_r": "john", "last_name_l": "redmond", "last_name_r": "smith"}
+    assert _first_level(built, row) == "All other comparisons"
+
+
+def test_household_address_level_survives_a_street_or_postcode_typo():
+    from matching.splink_settings import household_comparison
+
+    built = household_comparison(
+        {
+            "column": "household",
+            "surname": "last_name",
+            "surnames": "last_names",
+            "postcode": "postal_code",
+            "street": "address_line1",
+            "emails": "emails",
+            "phones": "phones",
+        }
+    )
+    base = {
+        "last_name": "dixon",
+        "last_names": ["dixon"],
+        "postal_code": "4053",
+        "address_line1": "69 litchfield place",
+    }
+    for typo in ({"address_line1": "69 litchfeld place"}, {"postal_code": "4051"}):
+        row = {}
+        for side, values in (("l", base), ("r", {**base, **typo})):
+            for key in ("last_name", "last_names", "postal_code", "address_line1", "emails", "phones"):
+                row[f"{key}_{side}"] = values.get(key)
+        assert _first_level(built, row) == "Same surname and address or contact", typo

@@ -1,0 +1,57 @@
+"""Unit tests of the safety helpers: Column conditions, partition replace, erasure conditions, the plan journal."""
+
+from __future__ import annotations
+
+from pyspark.sql import functions as F
+
+from jobs.config import load_settings
+from jobs.delta_io import equals, merge_condition, overwrite_where
+from lifecycle.erasure import row_condition
+from lifecycle.journal import MARKER, Journal
+
+
+def test_overwrite_where_replaces_only_the_matching_rows_and_treats_values_as_data(spark, tmp_path):
+    path = str(tmp_path / "t")
+    schema = "domain string, name string, v int"
+    hostile = "a' OR '1'='1"
+    spark.createDataFrame([("a", "x", 1), ("b", "x", 2), (hostile, "x", 3)], schema).write.format("delta").partitionBy(
+        "domain"
+    ).save(path)
+    overwrite_where(spark.createDataFrame([("a", "x", 10)], schema), path, equals("domain", "a"))
+    overwrite_where(spark.createDataFrame([], schema), path, equals("domain", hostile))
+    rows = sorted(tuple(r) for r in spark.read.format("delta").load(path).collect())
+    assert rows == [("a", "x", 10), ("b", "x", 2)]
+
+
+def test_merge_condition_matches_keys_within_the_domain_only(spark):
+    t = spark.createDataFrame([("d", "k1"), ("e", "k1")], "domain string, k string").alias("t")
+    s = spark.createDataFrame([("d", "k1")], "domain string, k string").alias("s")
+    joined = t.join(s, merge_condition("d", ("k",)))
+    assert [r[0] for r in joined.select("t.domain").collect()] == ["d"]
+
+
+def test_erasure_condition_finds_the_persons_rows_by_any_id_column_and_raw_line(spark):
+    df = spark.createDataFrame(
+        [
+            ("T1", None, None, None),
+            ("T2", "P9", None, None),
+            (None, None, ["T1", "T3"], None),
+            (None, None, None, '{"id":"T1","email":"x@y.com"}'),
+            (None, None, None, '{"id":"T10"}'),
+            ("T4", "P1", None, None),
+        ],
+        "traveller_id string, profile_id string, traveller_ids array<string>, raw_line string",
+    )
+    condition = row_condition(df.columns, {"T1"}, {"P1"}, None)
+    kept = sorted(str(r) for r in df.where(~F.coalesce(condition, F.lit(False))).collect())
+    assert len(kept) == 2 and all("T2" in r or "T10" in r for r in kept)
+
+
+def test_journal_returns_a_complete_plan_and_discards_a_partial_one(spark, tmp_path):
+    settings = load_settings("local", {"warehouse": str(tmp_path)})
+    journal = Journal(spark, settings, "resolve", "d")
+    assert journal.pending() is None
+    plan = journal.write({"a": spark.range(3), "b": spark.range(0)})
+    assert {k: v.count() for k, v in plan.items()} == {"a": 3, "b": 0}
+    (tmp_path / "_journal" / "resolve" / "d" / MARKER).unlink()  # a crash while writing the plan
+    assert journal.pending() is None and not (tmp_path / "_journal" / "resolve" / "d").exists()
