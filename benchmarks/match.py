@@ -1,11 +1,13 @@
 """Wall time of `upt match` (Splink on Spark) vs the same model on Splink's DuckDB backend.
 
-    python -m benchmarks.match --profiles 100000 --work /tmp/upt-bench-match [--skip-setup]
+    python -m benchmarks.match --profiles 100000 --work /tmp/upt-bench-match [--skip-setup] [--reuse-model]
 
 Generates travellers (about half as many as the wanted profiles: the rules leave roughly two profiles
-per person), ingests and resolves them through the CLI, then times `upt match --full` in its own
-process (session start, features, prediction, writes) and, on the profile features that run
-stored, the same model's prediction with DuckDB. Prints both wall times and the compared pairs.
+per person), ingests and resolves them through the CLI, trains one model, then times `upt match
+--full` in its own process twice, `--backend spark` and `--backend duckdb` (session start, features,
+prediction, writes, clusters), with the peak resident memory of each process tree, and checks that
+both stored the same matches. Last, the DuckDB prediction alone on the stored features. Prints the
+wall times, compared pairs and pairs per profile.
 """
 
 from __future__ import annotations
@@ -24,22 +26,37 @@ def _run(*args: str) -> str:
     return subprocess.run([*UPT, *args], check=True, capture_output=True, text=True).stdout
 
 
-def model_for_duckdb(model: dict, settings) -> dict:
-    """The trained Spark model re-expressed in DuckDB SQL: same levels, same m/u and prior.
+def _timed(*args: str) -> tuple[str, float, int]:
+    """Run one `upt` command; returns its stdout, wall seconds and the peak RSS in bytes of its
+    process tree (the Python driver plus Spark's JVM), sampled every 0.2 s."""
+    import psutil
 
-    Saved models carry Spark-quoted SQL, so the conf's comparisons are rebuilt for DuckDB and the
-    trained parameters copied over level by level.
-    """
-    from jobs.match import matching_conf
+    clock = time.monotonic()
+    proc = subprocess.Popen([*UPT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak, root = 0, psutil.Process(proc.pid)
+    while proc.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    out, err = proc.communicate()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, args, out, err)
+    return out, round(time.monotonic() - clock, 1), peak
 
-    duck = matching_conf(settings).settings_creator().get_settings("duckdb").as_dict()
-    duck["probability_two_random_records_match"] = model["probability_two_random_records_match"]
-    for target, source in zip(duck["comparisons"], model["comparisons"], strict=True):
-        for level, trained in zip(target["comparison_levels"], source["comparison_levels"], strict=True):
-            for key in ("m_probability", "u_probability", "tf_adjustment_weight"):
-                if key in trained:
-                    level[key] = trained[key]
-    return duck
+
+def _matches(warehouse: Path, domain: str) -> dict:
+    """(source, target) -> probability of the stored matches (read with deltalake, no Spark)."""
+    from deltalake import DeltaTable
+
+    frame = DeltaTable(str(warehouse / "matching" / "profile_matches")).to_pandas(
+        columns=["source_profile_id", "target_profile_id", "match_probability"], filters=[("domain", "=", domain)]
+    )
+    return dict(
+        zip(zip(frame.source_profile_id, frame.target_profile_id, strict=True), frame.match_probability, strict=True)
+    )
 
 
 def main() -> int:
@@ -50,6 +67,7 @@ def main() -> int:
     parser.add_argument("--domain", default="bench")
     parser.add_argument("--work", default="/tmp/upt-bench-match")
     parser.add_argument("--skip-setup", action="store_true", help="reuse the warehouse of an earlier run")
+    parser.add_argument("--reuse-model", action="store_true", help="score with the newest stored model (no training)")
     args = parser.parse_args()
     work = Path(args.work)
     landing, warehouse = work / "landing", work / "warehouse"
@@ -77,41 +95,52 @@ def main() -> int:
             clock = time.monotonic()
             _run(*cmd)
             timings[step] = round(time.monotonic() - clock, 1)
-    clock = time.monotonic()
-    # A model trained beforehand, so both backends time prediction with the same parameters.
-    _run("match", "train", "--domain", args.domain, "--warehouse", str(warehouse))
-    timings["train_spark"] = round(time.monotonic() - clock, 1)
-    clock = time.monotonic()
-    spark_run = json.loads(
-        _run("match", "--full", "--domain", args.domain, "--warehouse", str(warehouse)).splitlines()[-1]
-    )
-    timings["match_spark"] = round(time.monotonic() - clock, 1)
+    # A model trained beforehand, so both backends score with the same parameters.
+    if not args.reuse_model:
+        _, timings["train_spark"], _ = _timed("match", "train", "--domain", args.domain, "--warehouse", str(warehouse))
+    runs, stored, peaks = {}, {}, {}
+    for backend in ("spark", "duckdb"):
+        out, timings[f"match_{backend}"], peaks[backend] = _timed(
+            "match", "--full", "--backend", backend, "--domain", args.domain, "--warehouse", str(warehouse)
+        )
+        runs[backend] = json.loads(out.splitlines()[-1])
+        stored[backend] = _matches(warehouse, args.domain)
 
-    import duckdb  # noqa: F401  (Splink's DuckDB backend)
     from deltalake import DeltaTable
     from splink import DuckDBAPI, Linker
 
     from jobs.config import load_settings
-    from jobs.match import ModelStore
+    from jobs.match import ModelStore, matching_conf, model_for_duckdb
 
+    # The DuckDB prediction alone, in this process, on the features the last run stored.
     settings = load_settings("local", {"warehouse": str(warehouse)})
     version, model = ModelStore(settings, args.domain).latest()
-    features = DeltaTable(str(warehouse / "matching" / "profile_features")).to_pandas(
+    features = DeltaTable(str(warehouse / "matching" / "profile_features")).to_pyarrow_table(
         filters=[("domain", "=", args.domain)]
     )
     clock = time.monotonic()
-    duck_model = model_for_duckdb(model, settings)
-    linker = Linker(DuckDBAPI().register(features.drop(columns=["model_version"])), duck_model, log_level=None)
-    predictions = linker.inference.predict(warning_mode="never")
-    duck_pairs = len(predictions.as_pandas_dataframe())
-    timings["match_duckdb"] = round(time.monotonic() - clock, 1)
+    linker = Linker(
+        DuckDBAPI().register(features.drop(["model_version"])),
+        model_for_duckdb(model, matching_conf(settings)),
+        log_level=None,
+    )
+    duck_pairs = linker.inference.predict(warning_mode="never").as_pyarrow_table().num_rows
+    timings["duckdb_predict_only"] = round(time.monotonic() - clock, 1)
+    spark_m, duck_m = stored["spark"], stored["duckdb"]
     report = {
-        "profiles": len(features),
+        "profiles": features.num_rows,
         "model_version": version,
-        "spark_pairs_compared": spark_run["written"].get("pairs_compared"),
-        "duckdb_pairs_compared": duck_pairs,
+        "pairs_compared": {b: runs[b]["written"].get("pairs_compared") for b in runs},
+        "pairs_compared_duckdb_predict_only": duck_pairs,
+        "pairs_per_profile": round(
+            (runs["spark"]["written"].get("pairs_compared") or 0) / max(features.num_rows, 1), 3
+        ),
+        "stored_matches": {"spark": len(spark_m), "duckdb": len(duck_m), "same_pairs": spark_m.keys() == duck_m.keys()},
+        "max_probability_difference": max(
+            (abs(spark_m[k] - duck_m[k]) for k in spark_m.keys() & duck_m.keys()), default=0.0
+        ),
+        "peak_rss_mb": {b: round(v / 2**20) for b, v in peaks.items()},
         "seconds": timings,
-        "spark_written": spark_run["written"],
     }
     print(json.dumps(report, indent=2, sort_keys=True))
     return 0

@@ -17,6 +17,7 @@ from splink import SettingsCreator, block_on
 
 from matching.profile_features import FEATURE_COLUMNS
 
+BACKENDS = ("spark", "duckdb")
 KINDS = ("name", "email", "phone", "date", "array", "exact", "contacts", "household")
 # Kinds whose ``column`` is only the output name: they read the columns named by their other keys.
 MULTI_COLUMN_KINDS = {
@@ -43,6 +44,9 @@ class MatchingConf:
     training: dict
     blocking_rules: list
     comparisons: list
+    # Where Splink scores the pairs: "spark" (the weekly job's session) or "duckdb" (in the driver,
+    # reading the profile features as one Arrow table; for domains one driver holds).
+    backend: str = "spark"
 
     def settings_creator(self, probability_two_random_records_match: float = 0.0001) -> SettingsCreator:
         """Untrained Splink settings for these comparisons and blocking rules."""
@@ -120,6 +124,7 @@ def validate(conf: dict) -> MatchingConf:
         "training",
         "blocking_rules",
         "comparisons",
+        "backend",
     }
     unknown = set(conf) - known
     if unknown:
@@ -160,7 +165,11 @@ def validate(conf: dict) -> MatchingConf:
         _fail("comparisons must not be empty")
     for i, spec in enumerate(comparisons):
         _check_comparison(spec, i)
+    backend = conf.get("backend", "spark")
+    if backend not in BACKENDS:
+        _fail(f"backend must be one of {BACKENDS}, got {backend!r}")
     return MatchingConf(
+        backend=backend,
         threshold=float(conf["threshold"]),
         store_threshold=float(conf["store_threshold"]),
         auto_merge_threshold=None if auto is None else float(auto),
@@ -205,22 +214,24 @@ class SwappedNamesLevel(cll.ColumnsReversedLevel):
     """First and last name entered the wrong way round, allowing a typo in each (Jaro-Winkler).
 
     Splink's ColumnsReversedLevel needs exact equality; a swapped record is often mistyped too. The
-    similarity function is the backend's own (``jaro_winkler`` on Spark, ``jaro_winkler_similarity``
-    on DuckDB); column names come from the validated conf (FEATURE_COLUMNS), never from data.
+    SQL is Splink's own Jaro-Winkler level (each backend's function, Splink's rendering of the
+    threshold) with the other side's column substituted, both ways round.
     """
 
     def __init__(self, first: str, last: str, threshold: float) -> None:
         super().__init__(first, last, symmetrical=True)
-        self.threshold = float(threshold)
+        self.first, self.last, self.threshold = first, last, float(threshold)
 
     def create_sql(self, sql_dialect) -> str:
-        one, two = self.col_expression_1, self.col_expression_2
-        one.sql_dialect = two.sql_dialect = sql_dialect
-        jw = sql_dialect.jaro_winkler_function_name
-        return (
-            f"({jw}({one.name_l}, {two.name_r}) >= {self.threshold} "
-            f"AND {jw}({one.name_r}, {two.name_l}) >= {self.threshold})"
-        )
+        first = cll.JaroWinklerLevel(self.first, self.threshold)
+        last = cll.JaroWinklerLevel(self.last, self.threshold)
+        first.col_expression.sql_dialect = last.col_expression.sql_dialect = sql_dialect
+        one_way = first.create_sql(sql_dialect)
+        first_l, first_r = first.col_expression.name_l, first.col_expression.name_r
+        last_l, last_r = last.col_expression.name_l, last.col_expression.name_r
+        forward = one_way.replace(first_r, last_r)  # first name of l against last name of r
+        backward = one_way.replace(first_l, last_l)  # last name of l against first name of r
+        return f"(({forward}) AND ({backward}))"
 
     def create_label_for_charts(self) -> str:
         return "First and last name swapped"
