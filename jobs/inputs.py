@@ -121,13 +121,24 @@ def _each(check: Callable[[str, str], str], separator: str | None = ",") -> Call
     return run
 
 
+def _one_or_many(check: Callable[[str, str], str]) -> Callable[[Any, str], Any]:
+    """A checker for a flag that is a single value in one command and a list (nargs) in another."""
+
+    def run(value: Any, flag: str) -> Any:
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            check(item, flag)
+        return value
+
+    return run
+
+
 # argparse dest -> checker. A flag not listed is not a name (a number, a path, a switch).
 ARG_CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "domain": check_domain,
     "profile": check_id,
     "into": check_id,
     "profile_id": check_id,
-    "traveller_id": check_id,
+    "traveller_id": _one_or_many(check_id),  # one id in search, several in forget
     "run_id": check_id,
     "ids": _each(check_id, None),
     "type": check_name,

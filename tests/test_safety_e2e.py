@@ -294,9 +294,14 @@ def test_forget_erases_the_person_everywhere_and_the_id_can_come_back(spark, saf
     assert not [v for v in [*ids, *emails, *(n for pair in names for n in pair)] if v in recorded]
 
     # A later ingest of the same traveller id works as for a new traveller.
-    traveller = sorted(ids)[0]
-    source = next(p for p in sorted(landing.glob("*/*/*/*/*/*.jsonl")) if f'"id":"{traveller}"' in p.read_text())
-    line = next(ln for ln in source.read_text().splitlines() if json.loads(ln).get("id") == traveller)
+    # (a profile line of the person: its top-level id is one of the erased traveller ids).
+    source, line = next(
+        (p, ln)
+        for p in sorted(landing.glob("*/*/*/*/*/*.jsonl"))
+        for ln in p.read_text().splitlines()
+        if json.loads(ln).get("id") in ids
+    )
+    traveller = json.loads(line)["id"]
     doc = json.loads(line)
     doc["lastUpdatedOn"] = "2024-03-01T00:00:00Z"
     business_object = source.relative_to(landing).parts[0]
