@@ -78,6 +78,16 @@ def f1(scores: dict) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def traveller_mapping(spark: SparkSession, settings: Settings, domain: str) -> DataFrame:
+    """The domain's traveller id -> profile id pairs, the side both scores and blocking recall read."""
+    return (
+        spark.read.format("delta")
+        .load(settings.table_path("identity", "traveller_profiles"))
+        .where(F.col("domain") == domain)
+        .select("traveller_id", "profile_id")
+    )
+
+
 def evaluate(
     spark: SparkSession,
     settings: Settings,
@@ -87,12 +97,7 @@ def evaluate(
     identified_only: bool = False,
 ) -> list[dict]:
     """One row for the rules alone, then one per threshold for rules plus matches."""
-    mapping = (
-        spark.read.format("delta")
-        .load(settings.table_path("identity", "traveller_profiles"))
-        .where(F.col("domain") == domain)
-        .select("traveller_id", "profile_id")
-    )
+    mapping = traveller_mapping(spark, settings, domain)
     if identified_only:
         features = spark.read.format("delta").load(settings.table_path("matching", "profile_features"))
         known = identified(features.where(F.col("domain") == domain)).select("profile_id")
@@ -121,12 +126,7 @@ def blocking_row(spark: SparkSession, settings: Settings, domain: str, truth_pat
 
     features = spark.read.format("delta").load(settings.table_path("matching", "profile_features"))
     features = identified(features.where(F.col("domain") == domain))
-    mapping = (
-        spark.read.format("delta")
-        .load(settings.table_path("identity", "traveller_profiles"))
-        .where(F.col("domain") == domain)
-        .select("traveller_id", "profile_id")
-    )
+    mapping = traveller_mapping(spark, settings, domain)
     if identified_only:
         mapping = mapping.join(features.select("profile_id"), "profile_id", "left_semi")
     pairs = blocked_pairs(features, matching_conf(settings).blocking_rules).localCheckpoint()
