@@ -13,6 +13,8 @@ from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
+from lifecycle.concurrency import is_concurrent_conflict
+
 RECORD_KEY = ("domain", "accp_object_id", "traveller_id")
 # File statistics of an ACCP table: its keys (MERGE), its timestamp, and the lineage that the gold
 # build (ingested_at) and per-run lookups (run_id) filter on. Delta's default (the first 32
@@ -103,8 +105,14 @@ def ensure_table(
         builder = DeltaTable.createIfNotExists(spark).location(path).addColumns(schema).partitionedBy(*partition_by)
         if stats_columns:
             builder = builder.property("delta.dataSkippingStatsColumns", ",".join(stats_columns))
-        builder.execute()
-        return schema, True
+        try:
+            builder.execute()
+            return schema, True
+        except Exception as exc:
+            # Two jobs creating one table at once (two domains' first runs): the loser's commit of
+            # version 0 fails; the table the winner made is the one we wanted, so carry on with it.
+            if not (is_concurrent_conflict(exc) and table_exists(spark, path)):
+                raise
     current = spark.read.format("delta").load(path).schema
     missing = [f for f in schema.fields if f.name not in set(current.fieldNames())]
     if not missing:

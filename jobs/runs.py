@@ -10,6 +10,7 @@ from pyspark.sql import SparkSession
 
 from jobs import tables
 from jobs.config import Settings
+from lifecycle.concurrency import is_concurrent_conflict
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,18 @@ def record_run(spark: SparkSession, settings: Settings, row: dict) -> None:
     if row.get("stage_time_s") is None and row.get("started_at") is not None:
         row["stage_time_s"] = stage_seconds(spark, row["started_at"])
     values = {f.name: row.get(f.name) for f in tables.JOB_RUNS.fields}
-    spark.createDataFrame([values], tables.JOB_RUNS).write.format("delta").mode("append").option(
-        "mergeSchema", "true"
-    ).partitionBy("domain").save(settings.table_path("ops", "job_runs"))
+    frame = spark.createDataFrame([values], tables.JOB_RUNS)
+    for attempt in range(3):
+        try:
+            frame.write.format("delta").mode("append").option("mergeSchema", "true").partitionBy("domain").save(
+                settings.table_path("ops", "job_runs")
+            )
+            break
+        except Exception as exc:
+            # Blind appends only collide when two jobs' first runs both create the table; the
+            # second attempt appends to the table the other made.
+            if attempt == 2 or not is_concurrent_conflict(exc):
+                raise
     if str(settings.get("metrics.cloudwatch", False)).lower() in ("true", "1", "yes"):
         try:
             put_metrics(settings, row)

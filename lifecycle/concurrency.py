@@ -25,9 +25,20 @@ MARKERS = (
 EXIT_CONCURRENT = 3
 
 
-def is_concurrent_conflict(exc: BaseException) -> bool:
-    text = f"{type(exc).__name__}: {exc}"
-    return any(marker.lower() in text.lower() for marker in MARKERS)
+def is_concurrent_conflict(exc: BaseException | None) -> bool:
+    """True when ``exc`` or any exception it was raised from or while handling is a commit race.
+
+    The chain matters: a job's ``finally`` (its job_runs row) can raise while the conflict is in
+    flight, and the conflict is then only the new exception's ``__context__``.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        text = f"{type(exc).__name__}: {exc}".lower()
+        if any(marker.lower() in text for marker in MARKERS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def message(job: str, domain: str) -> str:

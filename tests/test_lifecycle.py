@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
 
 from jobs.config import load_settings
 from jobs.delta_io import equals, merge_condition, overwrite_where
@@ -55,3 +57,32 @@ def test_journal_returns_a_complete_plan_and_discards_a_partial_one(spark, tmp_p
     assert {k: v.count() for k, v in plan.items()} == {"a": 3, "b": 0}
     (tmp_path / "_journal" / "resolve" / "d" / MARKER).unlink()  # a crash while writing the plan
     assert journal.pending() is None and not (tmp_path / "_journal" / "resolve" / "d").exists()
+
+
+def test_a_commit_race_is_recognised_through_the_exception_chain():
+    from lifecycle.concurrency import is_concurrent_conflict
+
+    def raise_in_finally():
+        try:
+            raise RuntimeError("io.delta.exceptions.ConcurrentAppendException: files were added")
+        finally:
+            raise ValueError("job_runs row not written")  # noqa: B012 - the case under test
+
+    with pytest.raises(ValueError) as caught:
+        raise_in_finally()
+    assert is_concurrent_conflict(caught.value)
+    assert not is_concurrent_conflict(ValueError("a bad value"))
+    assert not is_concurrent_conflict(None)
+
+
+def test_two_creators_of_one_table_both_go_on_with_it(spark, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jobs.delta_io import ensure_table
+
+    path = str(tmp_path / "ops_table")
+    schema = StructType([StructField("domain", StringType()), StructField("value", StringType())])
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: ensure_table(spark, path, schema), range(2)))
+    assert [r[0].fieldNames() for r in results] == [["domain", "value"]] * 2
+    assert spark.read.format("delta").load(path).count() == 0
