@@ -13,17 +13,19 @@ from typing import Any
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink import SettingsCreator, block_on
+from splink import ColumnExpression, SettingsCreator, block_on
 
 from matching.profile_features import FEATURE_COLUMNS
 
 BACKENDS = ("spark", "duckdb")
-KINDS = ("name", "email", "phone", "date", "array", "exact", "contacts", "household")
+KINDS = ("name", "email", "phone", "date", "array", "exact", "town", "contacts", "household")
 # Kinds whose ``column`` is only the output name: they read the columns named by their other keys.
 MULTI_COLUMN_KINDS = {
     "contacts": ("loyalty", "emails", "phones"),
     "household": ("surname", "surnames", "postcode", "street", "emails", "phones"),
 }
+# Kinds that compare ``column`` itself and read more columns named by these keys.
+EXTRA_COLUMN_KINDS = {"town": ("postcode", "street")}
 UNIQUE_ID = "profile_id"
 # The contacts comparison's last level: both sides have contacts, none personal is shared.
 NO_SHARED_CONTACT = "No shared personal contact"
@@ -95,11 +97,11 @@ def _check_comparison(spec: Any, index: int) -> None:
         _fail(f"{where}: needs 'column' and 'kind'")
     if spec["kind"] not in KINDS:
         _fail(f"{where}: unknown kind {spec['kind']!r}; expected one of {KINDS}")
-    required = MULTI_COLUMN_KINDS.get(spec["kind"], ())
+    required = MULTI_COLUMN_KINDS.get(spec["kind"], ()) or EXTRA_COLUMN_KINDS.get(spec["kind"], ())
     for key in required:
         if key not in spec:
             _fail(f"{where}: kind {spec['kind']!r} needs {key!r}")
-    single = () if required else ("column",)
+    single = () if spec["kind"] in MULTI_COLUMN_KINDS else ("column",)
     for key in (*single, "array", "aliases", "swapped", "primary", "local_part", "stem", *required):
         if key in spec:
             _check_column(spec[key], f"{where}.{key}")
@@ -301,6 +303,16 @@ def comparison(spec: dict):
         levels += _date_levels(column, spec.get("within_years"))
     elif kind == "array":
         levels.append(cll.ArrayIntersectLevel(column, 1).configure(label_for_charts="Shared value"))
+    elif kind == "town":
+        # Postcode and street already agree: the household comparison has counted this address, and
+        # its town says nothing more (Bayes factor 1). Otherwise a shared town is evidence of one
+        # address despite a mistyped street or postcode.
+        levels.append(
+            SameAddressLevel(spec["postcode"], spec["street"]).configure(
+                is_null_level=True, label_for_charts="Same address (counted by household)"
+            )
+        )
+        levels.append(cll.ExactMatchLevel(column, term_frequency_adjustments=bool(spec.get("tf"))))
     elif kind == "contacts":
         return contacts_comparison(spec)
     elif kind == "household":
@@ -328,8 +340,11 @@ def _date_levels(column: str, within_years: int | None) -> list:
         ),
     ]
     if within_years:
-        years = f"abs(cast(substr({left}, 1, 4) AS int) - cast(substr({right}, 1, 4) AS int))"
-        levels.append(cll.CustomLevel(f"{years} <= {within_years}", label_for_charts=f"Within {within_years} years"))
+        # Splink renders the threshold; ``column`` is a checked feature column name.
+        year = ColumnExpression(f"CAST(substr({column}, 1, 4) AS INT)")
+        levels.append(
+            cll.AbsoluteDifferenceLevel(year, within_years).configure(label_for_charts=f"Within {within_years} years")
+        )
     return levels
 
 

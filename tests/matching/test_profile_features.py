@@ -333,6 +333,40 @@ def test_household_scores_a_name_only_surname_apart_from_different_contacts():
     assert _first_level(comparison, _household_row(full, full)) == "Same surname, address and a shared contact"
 
 
+def test_town_is_neutral_when_the_address_already_agrees():
+    from matching.splink_settings import comparison
+
+    town = comparison({"column": "city", "kind": "town", "postcode": "postal_code", "street": "address_line1"})
+    home = {"city": "bega", "postal_code": "2550", "address_line1": "12 main st"}
+
+    def row(left: dict, right: dict) -> dict:
+        return {f"{k}_{side}": v for side, values in (("l", left), ("r", right)) for k, v in values.items()}
+
+    levels = {lvl.label_for_charts: lvl for lvl in town.get_comparison("duckdb").comparison_levels}
+    assert _first_level(town, row(home, home)) == "Same address (counted by household)"
+    assert levels["Same address (counted by household)"].is_null_level  # Bayes factor 1
+    assert _first_level(town, row(home, {**home, "postal_code": "2551", "address_line1": "9 hill rd"})).startswith(
+        "Exact match"
+    )
+    assert (
+        _first_level(town, row(home, {**home, "city": "eden", "postal_code": "2551", "address_line1": "x"}))
+        == "All other comparisons"
+    )
+
+
+def test_date_of_birth_years_apart_is_its_own_level():
+    from matching.splink_settings import comparison
+
+    dob = comparison({"column": "date_of_birth", "kind": "date", "within_years": 2})
+
+    def row(left: str, right: str) -> dict:
+        return {"date_of_birth_l": left, "date_of_birth_r": right}
+
+    assert _first_level(dob, row("1980-03-04", "1980-04-03")) == "Day and month swapped"
+    assert _first_level(dob, row("1980-03-04", "1982-07-19")) == "Within 2 years"
+    assert _first_level(dob, row("1980-03-04", "1983-07-19")) == "All other comparisons"
+
+
 def test_neutralise_absence_sets_m_to_u_for_no_shared_contact_only(settings):
     from jobs.config import load_matching_conf
     from matching.splink_settings import NO_SHARED_CONTACT, neutralise_absence
