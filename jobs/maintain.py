@@ -18,7 +18,6 @@ import argparse
 import json
 import logging
 import sys
-import time
 from fnmatch import fnmatch
 
 from delta.tables import DeltaTable
@@ -110,14 +109,12 @@ def purge_expired_errors(spark: SparkSession, settings: Settings, domain: str, n
 def maintain(
     spark: SparkSession, settings: Settings, domain: str, do_vacuum: bool = True, glue_sync: bool = False
 ) -> dict:
-    started = runs.utc_now()
-    clock = time.monotonic()
-    run_id = runs.new_run_id("maintain", started)
     hours, lift_check = retention_hours(settings)
     report: dict = {"tables": {}, "vacuum_retention_hours": hours if do_vacuum else None}
-    status, error = "succeeded", None
-    try:
-        report["errors_purged"] = purge_expired_errors(spark, settings, domain, started)
+    with runs.tracked_run(settings, spark, "maintain", domain) as run:
+        run.written["errors_purged"] = 0
+        report["errors_purged"] = purge_expired_errors(spark, settings, domain, run.started_at)
+        run.written["errors_purged"] = int(report["errors_purged"])
         for layer in LAYERS:
             for table in table_names(spark, settings, layer):
                 path = settings.table_path(layer, table)
@@ -127,30 +124,13 @@ def maintain(
                 if do_vacuum:
                     done["vacuumed_files"] = vacuum(spark, path, hours, lift_check)
                 report["tables"][f"{layer}/{table}"] = done
+                run.written[f"files_removed:{layer}/{table}"] = done["files_removed"]
+                run.objects = sorted(report["tables"])
         if glue_sync or str(settings.get("maintenance.glue_sync", False)).lower() in ("true", "1", "yes"):
             from jobs.publish import publish
 
             report["glue"] = publish(settings, domain, "glue", out=lambda _line: None)["tables"]
-    except Exception as exc:  # logged in job_runs, then re-raised
-        status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        raise
-    finally:
-        written = {"errors_purged": int(report.get("errors_purged", 0))}
-        written.update({f"files_removed:{t}": d["files_removed"] for t, d in report["tables"].items()})
-        row = {
-            "job": "maintain",
-            "domain": domain,
-            "run_id": run_id,
-            "started_at": started,
-            "ended_at": runs.utc_now(),
-            "status": status,
-            "written": written,
-            "objects": sorted(report["tables"]),
-            "duration_s": time.monotonic() - clock,
-            "error_message": error,
-        }
-        runs.record_run(spark, settings, row)
-    return {"run_id": run_id, "domain": domain, **report}
+    return {"run_id": run.run_id, "domain": domain, **report}
 
 
 def run(args: argparse.Namespace) -> int:

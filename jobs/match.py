@@ -18,7 +18,6 @@ import json
 import logging
 import shutil
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -499,108 +498,97 @@ def _score(spark, db_api, features, model, conf: MatchingConf, changed_ids) -> D
 
 def match(spark: SparkSession, settings: Settings, domain: str, full: bool = False) -> dict:
     """One weekly run for ``domain``; returns (and logs in ops/job_runs) its summary row."""
-    started = runs.utc_now()
-    clock = time.monotonic()
-    run_id = runs.new_run_id("match", started)
     conf = matching_conf(settings)
-    written: dict[str, int] = {}
-    status, error, version, checkpoints = "succeeded", None, None, None
-    try:
-        features = build_features(spark, settings, domain, conf).localCheckpoint()
-        ensure_matching_tables(spark, settings, features)
-        store = ModelStore(settings, domain)
+    with runs.tracked_run(settings, spark, "match", domain) as run:
+        checkpoints: list[str] = []
+        try:
+            _match(spark, settings, domain, conf, full, run, checkpoints)
+        finally:
+            for path in checkpoints:
+                _cleanup(path)
+    return run.row
+
+
+def _match(
+    spark: SparkSession,
+    settings: Settings,
+    domain: str,
+    conf: MatchingConf,
+    full: bool,
+    run: runs.TrackedRun,
+    checkpoints: list[str],
+) -> None:
+    """The body of a run: fills ``run.written``; Splink checkpoint folders go to ``checkpoints``."""
+    started, run_id, written = run.started_at, run.run_id, run.written
+    features = build_features(spark, settings, domain, conf).localCheckpoint()
+    ensure_matching_tables(spark, settings, features)
+    store = ModelStore(settings, domain)
+    latest = store.latest()
+    if latest is None:
+        train(spark, settings, domain, features)
         latest = store.latest()
-        if latest is None:
-            version = train(spark, settings, domain, features)["model_version"]
-            latest = store.latest()
-            written["model_trained"] = 1
-        version, model = latest
-        db_api, checkpoints = splink_api(spark, settings, run_id)
+        written["model_trained"] = 1
+    version, model = latest
+    run.objects = [f"model:{version}"]
+    db_api, checkpoint_dir = splink_api(spark, settings, run_id)
+    checkpoints.append(checkpoint_dir)
 
-        snapshot = _read(spark, settings, "profile_features", domain)
-        # A first run, or a new model version, scores everything.
-        first_run = snapshot.limit(1).count() == 0
-        model_changed = snapshot.where(F.col("model_version") != version).limit(1).count() > 0
-        incremental = not (full or first_run or model_changed)
-        if incremental:
-            changed = features.join(
-                snapshot.select(UNIQUE_ID, "feature_hash"), [UNIQUE_ID, "feature_hash"], "left_anti"
-            )
-            gone = snapshot.select(UNIQUE_ID).join(features.select(UNIQUE_ID), UNIQUE_ID, "left_anti")
-            changed_ids = changed.select(UNIQUE_ID).localCheckpoint()
-            gone_ids = gone.localCheckpoint()
-            written["profiles_changed"] = changed_ids.count()
-            written["profiles_gone"] = gone_ids.count()
-            if not written["profiles_changed"] and not written["profiles_gone"]:
-                written["pairs_compared"] = 0
-                return _finish(spark, settings, domain, run_id, started, clock, written, version, status, error)
-            affected = changed_ids.unionByName(gone_ids)
-        else:
-            changed_ids, affected = None, None
-            written["profiles_changed"] = features.count()
-        scored = (
-            _score(spark, db_api, features, model, conf, changed_ids).localCheckpoint()
-            if (changed_ids is None or written["profiles_changed"])
-            else spark.createDataFrame(
-                [], "source_profile_id string, target_profile_id string, match_probability double, match_weight double"
-            )
+    snapshot = _read(spark, settings, "profile_features", domain)
+    # A first run, or a new model version, scores everything.
+    first_run = snapshot.limit(1).count() == 0
+    model_changed = snapshot.where(F.col("model_version") != version).limit(1).count() > 0
+    incremental = not (full or first_run or model_changed)
+    if incremental:
+        changed = features.join(snapshot.select(UNIQUE_ID, "feature_hash"), [UNIQUE_ID, "feature_hash"], "left_anti")
+        gone = snapshot.select(UNIQUE_ID).join(features.select(UNIQUE_ID), UNIQUE_ID, "left_anti")
+        changed_ids = changed.select(UNIQUE_ID).localCheckpoint()
+        gone_ids = gone.localCheckpoint()
+        written["profiles_changed"] = changed_ids.count()
+        written["profiles_gone"] = gone_ids.count()
+        if not written["profiles_changed"] and not written["profiles_gone"]:
+            written["pairs_compared"] = 0
+            return
+        affected = changed_ids.unionByName(gone_ids)
+    else:
+        changed_ids, affected = None, None
+        written["profiles_changed"] = features.count()
+    scored = (
+        _score(spark, db_api, features, model, conf, changed_ids).localCheckpoint()
+        if (changed_ids is None or written["profiles_changed"])
+        else spark.createDataFrame(
+            [], "source_profile_id string, target_profile_id string, match_probability double, match_weight double"
         )
-        written["pairs_compared"] = scored.count()
-        new_rows = scored.where(F.col("match_probability") >= conf.store_threshold).select(
-            F.lit(domain).alias("domain"),
-            "source_profile_id",
-            "target_profile_id",
-            "match_probability",
-            "match_weight",
-            F.lit(version).alias("model_version"),
-            F.lit(run_id).alias("run_id"),
-            F.lit(started).cast("timestamp").alias("computed_at"),
-        )
-        written["profile_matches"] = replace_matches(spark, settings, domain, new_rows, affected)
+    )
+    written["pairs_compared"] = scored.count()
+    new_rows = scored.where(F.col("match_probability") >= conf.store_threshold).select(
+        F.lit(domain).alias("domain"),
+        "source_profile_id",
+        "target_profile_id",
+        "match_probability",
+        "match_weight",
+        F.lit(version).alias("model_version"),
+        F.lit(run_id).alias("run_id"),
+        F.lit(started).cast("timestamp").alias("computed_at"),
+    )
+    written["profile_matches"] = replace_matches(spark, settings, domain, new_rows, affected)
 
-        # Snapshot of the features just matched: the next run compares only what differs from it.
-        snap = features.withColumn("model_version", F.lit(version))
-        if incremental:
-            upserts = snap.join(changed_ids, UNIQUE_ID, "left_semi").withColumn("_delete", F.lit(False))
-            tombstones = gone_ids.withColumn("domain", F.lit(domain)).withColumn("_delete", F.lit(True))
-            source = upserts.unionByName(tombstones, allowMissingColumns=True)
-            DeltaTable.forPath(spark, _path(settings, "profile_features")).alias("t").merge(
-                source.alias("s"), merge_condition(domain, (UNIQUE_ID,))
-            ).whenMatchedDelete(condition="s._delete").whenMatchedUpdate(
-                set={c: f"s.{c}" for c in snap.columns}
-            ).whenNotMatchedInsert(condition="NOT s._delete", values={c: f"s.{c}" for c in snap.columns}).execute()
-        else:
-            # mergeSchema: a new feature column (a model upgrade always runs in full) joins the table.
-            overwrite_where(snap, _path(settings, "profile_features"), equals("domain", domain), merge_schema=True)
-        written["profile_clusters"] = write_clusters(spark, settings, domain, db_api, conf.threshold, run_id)
-        if conf.auto_merge_threshold is not None:
-            written["auto_merged"] = auto_merge(spark, settings, domain, conf.auto_merge_threshold)
-    except Exception as exc:  # logged in job_runs, then re-raised for the orchestrator
-        status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        raise
-    finally:
-        if checkpoints:
-            _cleanup(checkpoints)
-        if status == "failed":
-            _finish(spark, settings, domain, run_id, started, clock, written, version, status, error)
-    return _finish(spark, settings, domain, run_id, started, clock, written, version, status, error)
-
-
-def _finish(spark, settings, domain, run_id, started, clock, written, version, status, error) -> dict:
-    row = {
-        "job": "match",
-        "domain": domain,
-        "run_id": run_id,
-        "started_at": started,
-        "ended_at": runs.utc_now(),
-        "status": status,
-        "written": written,
-        "objects": [f"model:{version}"] if version else [],
-        "duration_s": time.monotonic() - clock,
-        "error_message": error,
-    }
-    runs.record_run(spark, settings, row)
-    return row
+    # Snapshot of the features just matched: the next run compares only what differs from it.
+    snap = features.withColumn("model_version", F.lit(version))
+    if incremental:
+        upserts = snap.join(changed_ids, UNIQUE_ID, "left_semi").withColumn("_delete", F.lit(False))
+        tombstones = gone_ids.withColumn("domain", F.lit(domain)).withColumn("_delete", F.lit(True))
+        source = upserts.unionByName(tombstones, allowMissingColumns=True)
+        DeltaTable.forPath(spark, _path(settings, "profile_features")).alias("t").merge(
+            source.alias("s"), merge_condition(domain, (UNIQUE_ID,))
+        ).whenMatchedDelete(condition="s._delete").whenMatchedUpdate(
+            set={c: f"s.{c}" for c in snap.columns}
+        ).whenNotMatchedInsert(condition="NOT s._delete", values={c: f"s.{c}" for c in snap.columns}).execute()
+    else:
+        # mergeSchema: a new feature column (a model upgrade always runs in full) joins the table.
+        overwrite_where(snap, _path(settings, "profile_features"), equals("domain", domain), merge_schema=True)
+    written["profile_clusters"] = write_clusters(spark, settings, domain, db_api, conf.threshold, run_id)
+    if conf.auto_merge_threshold is not None:
+        written["auto_merged"] = auto_merge(spark, settings, domain, conf.auto_merge_threshold)
 
 
 def auto_merge(spark: SparkSession, settings: Settings, domain: str, threshold: float) -> int:

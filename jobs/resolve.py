@@ -16,7 +16,6 @@ import importlib
 import json
 import logging
 import sys
-import time
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession, Window
@@ -209,15 +208,13 @@ def apply_plan(spark: SparkSession, settings: Settings, domain: str, plan: dict[
 
 def resolve(spark: SparkSession, settings: Settings, domain: str, job: str = "resolve", build_360: bool = True) -> dict:
     """One resolve run for ``domain``; returns the job_runs row it logged (plus summary extras)."""
-    started = runs.utc_now()
-    clock = time.monotonic()
-    run_id = runs.new_run_id(job, started)
     conf = load_identity_conf(settings)
     rules = parse_rules(conf["rules"])
     rule_order = [MANUAL] + [r.name for r in rules]
-    written: dict[str, int] = {}
-    status, error, extras = "succeeded", None, {}
-    try:
+    extras: dict = {}
+    with runs.tracked_run(settings, spark, job, domain) as run:
+        run.objects = sorted(rule_order)
+        started, run_id, written = run.started_at, run.run_id, run.written
         ensure_identity_tables(spark, settings)
         journal = Journal(spark, settings, "resolve", domain)
         leftover = journal.pending()
@@ -324,24 +321,7 @@ def resolve(spark: SparkSession, settings: Settings, domain: str, job: str = "re
         extras = {"junk_values": junk_top}
         if build_360:
             written.update(build_gold(spark, settings, domain, run_id))
-    except Exception as exc:  # logged in job_runs, then re-raised for the orchestrator
-        status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        raise
-    finally:
-        row = {
-            "job": job,
-            "domain": domain,
-            "run_id": run_id,
-            "started_at": started,
-            "ended_at": runs.utc_now(),
-            "status": status,
-            "written": written,
-            "objects": sorted(rule_order),
-            "duration_s": time.monotonic() - clock,
-            "error_message": error,
-        }
-        runs.record_run(spark, settings, row)
-    return {**row, **extras}
+    return {**run.row, **extras}
 
 
 def build_gold(spark: SparkSession, settings: Settings, domain: str, run_id: str) -> dict:

@@ -126,9 +126,6 @@ def validate(
     from quality.runner import build_docs, make_context, validate_frame
     from quality.suites import applicable, expectations_for, suite_specs
 
-    started = runs.utc_now()
-    clock = time.monotonic()
-    validation_run_id = runs.new_run_id("validate", started)
     found = find_run(spark, settings, domain, run_id)
     if found is None and run_id is None:
         return {"domain": domain, "validated_run_id": None, "expectations": 0, "failed": 0, "exit_code": 0}
@@ -145,78 +142,64 @@ def validate(
     context = make_context(docs_dir if docs else None)
     outcomes: list[Outcome] = []
     skipped: dict[str, list[str]] = {}
-    status, error = "succeeded", None
-    try:
-        for spec in specs:
-            frame = suite_frame(spark, settings, spec, domain, run_id)
-            if frame is None:
-                continue
-            clock_suite = time.monotonic()
-            frame = frame.cache()
-            try:
-                rows = frame.count()
-                if not rows:
+    with runs.tracked_run(settings, spark, "validate", domain) as run:
+        validation_run_id = run.run_id
+        try:
+            for spec in specs:
+                frame = suite_frame(spark, settings, spec, domain, run_id)
+                if frame is None:
                     continue
-                if frame.rdd.getNumPartitions() > 1 + rows // ROWS_PER_PARTITION:
-                    frame.unpersist()
-                    frame = frame.coalesce(1 + rows // ROWS_PER_PARTITION).cache()
-                expectations, missing = applicable(expectations_for(spec, codes, severities), frame.columns)
-                if missing:
-                    skipped[spec.table] = missing
-                outcomes += validate_frame(context, spec.name, spec.table, frame, expectations)
-                log.info(
-                    json.dumps(
-                        {
-                            "event": "suite_validated",
-                            "table": spec.table,
-                            "rows": rows,
-                            "seconds": round(time.monotonic() - clock_suite, 1),
-                        }
+                clock_suite = time.monotonic()
+                frame = frame.cache()
+                try:
+                    rows = frame.count()
+                    if not rows:
+                        continue
+                    if frame.rdd.getNumPartitions() > 1 + rows // ROWS_PER_PARTITION:
+                        frame.unpersist()
+                        frame = frame.coalesce(1 + rows // ROWS_PER_PARTITION).cache()
+                    expectations, missing = applicable(expectations_for(spec, codes, severities), frame.columns)
+                    if missing:
+                        skipped[spec.table] = missing
+                    outcomes += validate_frame(context, spec.name, spec.table, frame, expectations)
+                    log.info(
+                        json.dumps(
+                            {
+                                "event": "suite_validated",
+                                "table": spec.table,
+                                "rows": rows,
+                                "seconds": round(time.monotonic() - clock_suite, 1),
+                            }
+                        )
                     )
+                finally:
+                    frame.unpersist()
+            if docs and outcomes:
+                build_docs(context)
+            if outcomes:
+                write_results(
+                    spark,
+                    settings,
+                    outcomes,
+                    {
+                        "domain": domain,
+                        "run_id": run_id,
+                        "job": job,
+                        "validation_run_id": validation_run_id,
+                        "validated_at": run.started_at,
+                    },
                 )
-            finally:
-                frame.unpersist()
-        if docs and outcomes:
-            build_docs(context)
-        if outcomes:
-            write_results(
-                spark,
-                settings,
-                outcomes,
-                {
-                    "domain": domain,
-                    "run_id": run_id,
-                    "job": job,
-                    "validation_run_id": validation_run_id,
-                    "validated_at": started,
-                },
-            )
-        if docs and outcomes and is_remote(docs_target):
-            copy_docs(spark, docs_dir, docs_target)
-    except Exception as exc:
-        status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        raise
-    finally:
-        if docs_dir != docs_target:
-            shutil.rmtree(docs_dir, ignore_errors=True)
-        failed = [o for o in outcomes if not o.success]
-        blocking = [o for o in failed if o.severity in fail_on]
-        if status == "succeeded" and blocking:
-            status = "failed"
-            error = "; ".join(f"{o.table}: {o.expectation} ({o.unexpected_count} rows)" for o in blocking)[:2000]
-        row = {
-            "job": "validate",
-            "domain": domain,
-            "run_id": validation_run_id,
-            "started_at": started,
-            "ended_at": runs.utc_now(),
-            "status": status,
-            "written": {"expectations": len(outcomes), "failed": len(failed), "failed_blocking": len(blocking)},
-            "objects": sorted({o.table for o in outcomes}),
-            "duration_s": time.monotonic() - clock,
-            "error_message": error,
-        }
-        runs.record_run(spark, settings, row)
+            if docs and outcomes and is_remote(docs_target):
+                copy_docs(spark, docs_dir, docs_target)
+        finally:
+            if docs_dir != docs_target:
+                shutil.rmtree(docs_dir, ignore_errors=True)
+            failed = [o for o in outcomes if not o.success]
+            blocking = [o for o in failed if o.severity in fail_on]
+            if blocking:  # an exception, if any, replaces this message when the run ends
+                run.fail("; ".join(f"{o.table}: {o.expectation} ({o.unexpected_count} rows)" for o in blocking))
+            run.written = {"expectations": len(outcomes), "failed": len(failed), "failed_blocking": len(blocking)}
+            run.objects = sorted({o.table for o in outcomes})
     summary = {
         "domain": domain,
         "validation_run_id": validation_run_id,
