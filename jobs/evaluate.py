@@ -51,8 +51,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also print the share of true pairs the conf's blocking rules let reach comparison (method blocking)",
     )
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
 
 def read_truth(spark: SparkSession, path: str) -> DataFrame:

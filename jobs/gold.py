@@ -233,8 +233,6 @@ def _merge(spark: SparkSession, path: str, domain: str, source: DataFrame) -> No
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
 
 def run(args: argparse.Namespace) -> int:

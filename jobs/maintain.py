@@ -35,8 +35,6 @@ DELTA_MIN_RETENTION_HOURS = 168
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
     parser.add_argument("--no-vacuum", action="store_true", help="skip VACUUM")
     parser.add_argument("--glue-sync", action="store_true", help="re-register the tables in Glue afterwards")
 

@@ -78,8 +78,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--full", action="store_true", help="recompute every profile, not only new/changed ones")
     parser.add_argument("--table", help="DynamoDB table name (export)")
     parser.add_argument("--endpoint", help="DynamoDB endpoint URL (export); default: conf dynamodb.endpoint")
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
     parser.add_argument(
         "--backend", choices=("spark", "duckdb"), help="where Splink scores the pairs; overrides matching.backend"
     )

@@ -28,8 +28,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--explain", action="store_true", help="print the waterfall of one pair (needs --profile)")
     parser.add_argument("--other", help="with --explain: the other profile (default: the best stored match)")
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
 
 def run(args: argparse.Namespace) -> int:

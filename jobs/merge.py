@@ -30,8 +30,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
     parser.add_argument("--profile", required=True, help="profile id to merge (absorbed)")
     parser.add_argument("--into", required=True, help="profile id that survives")
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
 
 def _members(spark: SparkSession, settings: Settings, domain: str, profile_id: str):

@@ -308,8 +308,6 @@ def load_roles(settings: Settings, args: argparse.Namespace) -> dict | None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
     parser.add_argument(
         "--catalog",
         default="glue",

@@ -25,8 +25,6 @@ HISTOGRAM_BINS = 10
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
     parser.add_argument("--out", required=True, help="HTML file to write")
 
 

@@ -41,8 +41,6 @@ SINGLE = "traveller_id"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
 
 def ensure_identity_tables(spark: SparkSession, settings: Settings) -> None:

@@ -102,8 +102,6 @@ def _gold(spark, settings, domain: str) -> DataFrame | None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     if parser.prog.endswith("show"):
         parser.add_argument("--profile", required=True, help="connectId (profile id)")

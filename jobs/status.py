@@ -22,8 +22,6 @@ from transforms.registry import ACCP_OBJECT_TYPES
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
 
 

@@ -13,8 +13,6 @@ from jobs.delta_io import table_exists
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse")
     parser.add_argument("--landing")
 
 

@@ -13,8 +13,6 @@ from jobs.resolve import print_summary
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
     parser.add_argument("--profile", required=True, help="absorbed profile id to restore")
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
 
 def run(args: argparse.Namespace) -> int:

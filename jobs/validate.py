@@ -43,8 +43,6 @@ ROWS_PER_PARTITION = 500_000
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
     parser.add_argument("--run-id", help="run whose rows to validate (default: the newest ingest/resolve run)")
     parser.add_argument("--tables", help="comma-separated suite tables, e.g. accp/air_booking (default: all)")
     parser.add_argument("--no-docs", action="store_true", help="skip building the Data Docs site")
