@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -141,3 +142,8 @@ def tracked_run(settings: Settings, spark: SparkSession, job: str, domain: str) 
     finally:
         run.row = run.to_row()
         record_run(spark, settings, run.row)
+
+
+def print_summary(row: dict) -> None:
+    """A run's row as one sorted JSON line on stdout (timestamps in ISO format)."""
+    print(json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}, sort_keys=True))

@@ -1,4 +1,4 @@
-"""Undo a manual or automatic merge: ``upt unmerge --domain D --profile A`` (see jobs/merge.py)."""
+"""Undo a manual or automatic merge: ``upt unmerge --domain D --profile A`` (resolution.manual)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from jobs.config import load_settings
-from jobs.merge import unmerge_profile
-from jobs.resolve import print_summary
+from jobs.runs import print_summary
+from resolution.manual import unmerge_profile
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
