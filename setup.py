@@ -49,6 +49,10 @@ setup(
             "lifecycle.*",
             "catalog",
             "catalog.*",
+            "resolution",
+            "resolution.*",
+            "publishing",
+            "publishing.*",
         ]
     ),
     package_data={"conf": ["*.yaml", "**/*.yaml", "**/*.json"]},

@@ -5,7 +5,7 @@
 #   ./spark-submit.sh --target emr  [--dry-run] <job> [...]  add an EMR step (or print the request)
 #   ./spark-submit.sh --target glue [--dry-run] <job> [...]  start a Glue job run (or print it)
 #
-# The code ships as dist/upt_lakehouse.zip (jobs, transforms, matching, conf) through --py-files;
+# The code ships as dist/upt_lakehouse.zip (jobs and the packages they call, conf) through --py-files;
 # upload it and jobs/ to the code_uri of conf/emr.yaml or conf/glue.yaml before using a target.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,7 +22,7 @@ job=${1:?usage: ./spark-submit.sh <job> [args]}; shift
 
 mkdir -p dist
 rm -f dist/upt_lakehouse.zip
-"$PY" -m zipfile -c dist/upt_lakehouse.zip jobs transforms matching conf datagen
+"$PY" -m zipfile -c dist/upt_lakehouse.zip jobs transforms matching resolution publishing lifecycle quality conf datagen
 
 jars=$("$PY" -m jobs.jars | paste -sd, -)
 SPARK_HOME=$("$PY" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')

@@ -110,7 +110,9 @@ def main() -> int:
     from splink import DuckDBAPI, Linker
 
     from jobs.config import load_settings
-    from jobs.match import ModelStore, matching_conf, model_for_duckdb
+    from matching.model.conf import matching_conf
+    from matching.model.prediction import model_for_duckdb
+    from matching.model.store import ModelStore
 
     # The DuckDB prediction alone, in this process, on the features the last run stored.
     settings = load_settings("local", {"warehouse": str(warehouse)})

@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 
+from jobs.flags import command_parser
 from jobs.inputs import InputError, validate_args
 
 # subcommand -> (module, one-line help). Modules are imported lazily so `upt --help` stays fast.
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[0]
     module_name, help_text = COMMANDS[command]
     module = importlib.import_module(module_name)
-    sub_parser = argparse.ArgumentParser(prog=f"upt {command}", description=help_text)
+    sub_parser = command_parser(f"upt {command}", help_text)
     module.add_arguments(sub_parser)
     args = sub_parser.parse_args(argv[1:])
     try:
@@ -97,7 +98,7 @@ def run_job(module_name: str, argv: list[str] | None = None) -> int:
     """
     configure_logging()
     module = importlib.import_module(module_name)
-    parser = argparse.ArgumentParser(prog=module_name.rsplit(".", 1)[-1], description=module.__doc__)
+    parser = command_parser(module_name.rsplit(".", 1)[-1], module.__doc__)
     module.add_arguments(parser)
     args, unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     if unknown:

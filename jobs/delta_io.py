@@ -251,3 +251,13 @@ def last_operation_metrics(spark: SparkSession, path: str) -> dict:
     ``operation_metrics_since``: a MERGE that changes nothing may not commit at all)."""
     row = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first()
     return dict(row["operationMetrics"] or {}) if row else {}
+
+
+def table_names(spark: SparkSession, settings, layer: str) -> list[str]:
+    """Delta tables directly under ``<warehouse>/<layer>`` (listed through Hadoop, so s3:// works)."""
+    jvm = spark.sparkContext._jvm
+    root = jvm.org.apache.hadoop.fs.Path(f"{settings.warehouse.rstrip('/')}/{layer}")
+    fs = root.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if not fs.exists(root):
+        return []
+    return sorted(status.getPath().getName() for status in fs.listStatus(root) if status.isDirectory())

@@ -16,8 +16,6 @@ from jobs.config import load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse")
     parser.add_argument("--landing")
     parser.add_argument("--domain", default="doctor", help="domain written to the check table")
 

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 
-from jobs.config import ENVIRONMENTS, load_settings
+from jobs.config import load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,8 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", action="store_true", help="delete: confirm removing every row of the domain")
     parser.add_argument("--vacuum", action="store_true", help="delete: VACUUM the tables afterwards")
     parser.add_argument("--json", action="store_true", help="list: one JSON document")
-    parser.add_argument("--env", default="local", choices=ENVIRONMENTS)
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from jobs.config import ENVIRONMENTS, load_settings
+from jobs.config import load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,8 +19,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     who.add_argument("--profile-id", help="unified profile id (connectId) of the person")
     who.add_argument("--email", help="an email address of the person")
     parser.add_argument("--vacuum", action="store_true", help="VACUUM the touched tables (after the retention)")
-    parser.add_argument("--env", default="local", choices=ENVIRONMENTS)
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
 
 def run(args: argparse.Namespace) -> int:

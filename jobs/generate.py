@@ -14,19 +14,14 @@ import sys
 import time
 from datetime import date
 
-from jobs.config import ENVIRONMENTS, load_settings
+from jobs.config import load_settings
+from jobs.flags import command_parser
 
 
 def _domain(value: str) -> str:
     if not value or "/" in value or value.strip() != value:
         raise argparse.ArgumentTypeError(f"invalid domain {value!r}")
     return value
-
-
-def _add_missing(parser: argparse.ArgumentParser, flag: str, **kwargs) -> None:
-    """Add a shared flag unless the CLI already put it on this parser."""
-    if flag not in parser._option_string_actions:
-        parser.add_argument(flag, **kwargs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,9 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--truth", default=None, help="ground-truth CSV (default <out>/_truth/<domain>/truth.csv)")
     parser.add_argument("--lines-per-file", type=int, default=50_000, help="lines per part file before rolling over")
-    _add_missing(parser, "--env", default="local", choices=ENVIRONMENTS)
-    _add_missing(parser, "--landing", default=None, help="landing root override (conf key 'landing')")
-    _add_missing(parser, "--warehouse", default=None, help="accepted for uniformity; unused")
+    parser.add_argument("--landing", default=None, help="landing root override (conf key 'landing')")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="upt generate", description=__doc__.splitlines()[0])
+    parser = command_parser("upt generate", __doc__.splitlines()[0])
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

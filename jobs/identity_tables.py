@@ -1,10 +1,14 @@
-"""Schemas and paths of the identity tables written by resolve, merge and unmerge."""
+"""Schemas, paths and readers of the identity tables written by resolve, merge and unmerge."""
 
 from __future__ import annotations
 
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, BooleanType, StringType, StructField, StructType, TimestampType
 
 from jobs.config import Settings
+from jobs.delta_io import ensure_table, table_exists
+from transforms.registry import ACCP_OBJECT_TYPES
 
 
 def _schema(*fields: tuple[str, object]) -> StructType:
@@ -73,3 +77,22 @@ TABLES = {
 
 def path(settings: Settings, table: str) -> str:
     return settings.table_path("identity", table)
+
+
+def ensure_identity_tables(spark: SparkSession, settings: Settings) -> None:
+    for name, schema in TABLES.items():
+        ensure_table(spark, path(settings, name), schema)
+
+
+def read_identity(spark: SparkSession, settings: Settings, table: str, domain: str) -> DataFrame:
+    return spark.read.format("delta").load(path(settings, table)).where(F.col("domain") == domain)
+
+
+def accp_tables(spark: SparkSession, settings: Settings, domain: str) -> dict[str, DataFrame]:
+    """The domain's rows of every ACCP table that exists."""
+    tables = {}
+    for object_type in ACCP_OBJECT_TYPES:
+        table_path = settings.table_path("accp", object_type)
+        if table_exists(spark, table_path):
+            tables[object_type] = spark.read.format("delta").load(table_path).where(F.col("domain") == domain)
+    return tables

@@ -1,156 +1,26 @@
-"""`upt maintain`: hourly housekeeping of a domain (UPT's partition-synchronisation lambda).
+"""`upt maintain`: hourly housekeeping of a domain (lifecycle.maintenance).
 
     upt maintain --domain D [--warehouse PATH] [--no-vacuum] [--glue-sync]
 
-1. OPTIMIZE every Delta table's domain partition: Z-order by the lookup columns of conf
-   ``maintenance.zorder`` (glob on ``<layer>/<table>``), plain compaction elsewhere.
-2. VACUUM with ``maintenance.vacuum_retention_hours``, never below Delta's 168 h safety default
-   unless ``maintenance.allow_short_retention`` is true.
-3. Purge ingestion errors whose ``expires_at`` (errorTTL) has passed.
-4. With ``maintenance.glue_sync`` (or ``--glue-sync``), re-register the tables in Glue (`upt publish`).
-Prints what it did as JSON and logs a ``maintain`` job run. Content never changes: OPTIMIZE only
-rewrites files, VACUUM only removes files no current version references.
+OPTIMIZE/Z-order and VACUUM every table's domain partition, purge expired ingestion errors and,
+with ``--glue-sync``, re-register the tables in Glue. Prints what it did as JSON and logs a
+``maintain`` job run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
-import time
-from fnmatch import fnmatch
 
-from delta.tables import DeltaTable
-from pyspark.sql import SparkSession
-from pyspark.sql import functions as F
-
-from jobs import runs
-from jobs.config import LAYERS, Settings, load_settings
-from jobs.delta_io import latest_version, operation_metrics_since, partition_filter, table_exists
-from jobs.summary import table_names
-
-log = logging.getLogger("upt.maintain")
-DELTA_MIN_RETENTION_HOURS = 168
+from jobs.config import load_settings
+from lifecycle.maintenance import maintain
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
     parser.add_argument("--no-vacuum", action="store_true", help="skip VACUUM")
     parser.add_argument("--glue-sync", action="store_true", help="re-register the tables in Glue afterwards")
-
-
-def zorder_columns(settings: Settings, name: str, columns: list[str]) -> list[str]:
-    """Lookup columns for ``<layer>/<table>`` from conf (first matching glob), limited to existing ones."""
-    for pattern, wanted in (settings.get("maintenance.zorder", {}) or {}).items():
-        if fnmatch(name, pattern):
-            return [c for c in wanted if c in columns]
-    return []
-
-
-def retention_hours(settings: Settings) -> tuple[float, bool]:
-    """(hours to use, whether Delta's retention check must be lifted for them)."""
-    hours = float(settings.get("maintenance.vacuum_retention_hours", DELTA_MIN_RETENTION_HOURS))
-    short_ok = str(settings.get("maintenance.allow_short_retention", False)).lower() in ("true", "1", "yes")
-    if hours < DELTA_MIN_RETENTION_HOURS and not short_ok:
-        log.warning(json.dumps({"event": "retention_raised", "configured": hours, "used": DELTA_MIN_RETENTION_HOURS}))
-        return float(DELTA_MIN_RETENTION_HOURS), False
-    return hours, hours < DELTA_MIN_RETENTION_HOURS
-
-
-def file_count(spark: SparkSession, path: str) -> int:
-    return int(DeltaTable.forPath(spark, path).detail().select("numFiles").first()["numFiles"])
-
-
-def optimize(spark: SparkSession, settings: Settings, layer: str, table: str, domain: str) -> dict:
-    path = settings.table_path(layer, table)
-    delta = DeltaTable.forPath(spark, path)
-    detail = delta.detail().select("numFiles", "partitionColumns").first()
-    columns = spark.read.format("delta").load(path).columns
-    builder = delta.optimize()
-    if "domain" in (detail["partitionColumns"] or []):
-        builder = builder.where(partition_filter("domain", domain))
-    zorder = zorder_columns(settings, f"{layer}/{table}", columns)
-    metrics = (builder.executeZOrderBy(*zorder) if zorder else builder.executeCompaction()).select("metrics").first()
-    m = metrics["metrics"].asDict() if metrics else {}
-    return {
-        "files_before": int(detail["numFiles"]),
-        "files_added": int(m.get("numFilesAdded") or 0),
-        "files_removed": int(m.get("numFilesRemoved") or 0),
-        "zorder": zorder,
-    }
-
-
-def vacuum(spark: SparkSession, path: str, hours: float, lift_check: bool) -> int:
-    """VACUUM one table; returns the number of files deleted."""
-    key = "spark.databricks.delta.retentionDurationCheck.enabled"
-    before = latest_version(spark, path)
-    if lift_check:
-        spark.conf.set(key, "false")
-    try:
-        DeltaTable.forPath(spark, path).vacuum(hours)
-    finally:
-        if lift_check:
-            spark.conf.unset(key)
-    return int(operation_metrics_since(spark, path, before).get("numDeletedFiles", 0) or 0)
-
-
-def purge_expired_errors(spark: SparkSession, settings: Settings, domain: str, now) -> int:
-    """Delete the domain's ingestion errors past their ``expires_at`` (errorTTL); returns rows deleted."""
-    path = settings.table_path("ops", "ingestion_errors")
-    if not table_exists(spark, path):
-        return 0
-    before = latest_version(spark, path)
-    DeltaTable.forPath(spark, path).delete((F.col("domain") == domain) & (F.col("expires_at") < F.lit(now)))
-    return int(operation_metrics_since(spark, path, before).get("numDeletedRows", 0) or 0)
-
-
-def maintain(
-    spark: SparkSession, settings: Settings, domain: str, do_vacuum: bool = True, glue_sync: bool = False
-) -> dict:
-    started = runs.utc_now()
-    clock = time.monotonic()
-    run_id = runs.new_run_id("maintain", started)
-    hours, lift_check = retention_hours(settings)
-    report: dict = {"tables": {}, "vacuum_retention_hours": hours if do_vacuum else None}
-    status, error = "succeeded", None
-    try:
-        report["errors_purged"] = purge_expired_errors(spark, settings, domain, started)
-        for layer in LAYERS:
-            for table in table_names(spark, settings, layer):
-                path = settings.table_path(layer, table)
-                if table.startswith("_") or not table_exists(spark, path):
-                    continue
-                done = optimize(spark, settings, layer, table, domain)
-                if do_vacuum:
-                    done["vacuumed_files"] = vacuum(spark, path, hours, lift_check)
-                report["tables"][f"{layer}/{table}"] = done
-        if glue_sync or str(settings.get("maintenance.glue_sync", False)).lower() in ("true", "1", "yes"):
-            from jobs.publish import publish
-
-            report["glue"] = publish(settings, domain, "glue", out=lambda _line: None)["tables"]
-    except Exception as exc:  # logged in job_runs, then re-raised
-        status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        raise
-    finally:
-        written = {"errors_purged": int(report.get("errors_purged", 0))}
-        written.update({f"files_removed:{t}": d["files_removed"] for t, d in report["tables"].items()})
-        row = {
-            "job": "maintain",
-            "domain": domain,
-            "run_id": run_id,
-            "started_at": started,
-            "ended_at": runs.utc_now(),
-            "status": status,
-            "written": written,
-            "objects": sorted(report["tables"]),
-            "duration_s": time.monotonic() - clock,
-            "error_message": error,
-        }
-        runs.record_run(spark, settings, row)
-    return {"run_id": run_id, "domain": domain, **report}
 
 
 def run(args: argparse.Namespace) -> int:

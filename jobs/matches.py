@@ -4,7 +4,7 @@
     upt matches --domain D --explain --profile P [--other Q]
 
 Reads ``matching/profile_matches`` (written by ``upt match``); accept one with
-``upt merge --domain D --profile <source> --into <target>``. ``--explain`` rescored one pair (P and
+``upt merge --domain D --profile <source> --into <target>``. ``--explain`` rescores one pair (P and
 Q, default P's best stored match) with the stored model and prints its waterfall: the prior, then
 each comparison's level and weight (matching.explain).
 """
@@ -18,6 +18,9 @@ import sys
 from pyspark.sql import functions as F
 
 from jobs.config import load_matching_conf, load_settings
+from jobs.delta_io import table_exists
+from matching.explain import format_waterfall
+from matching.model.review import ExplainError, best_matches, explain_pair
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,12 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--explain", action="store_true", help="print the waterfall of one pair (needs --profile)")
     parser.add_argument("--other", help="with --explain: the other profile (default: the best stored match)")
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.delta_io import table_exists
     from jobs.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
@@ -51,24 +51,7 @@ def run(args: argparse.Namespace) -> int:
     matches = spark.read.format("delta").load(path).where(F.col("domain") == args.domain)
     if args.explain:
         return explain(spark, settings, args.domain, args.profile, args.other, matches, args.json)
-    matches = matches.where(F.col("match_probability") >= floor)
-    if args.profile:
-        matches = matches.where(
-            (F.col("source_profile_id") == args.profile) | (F.col("target_profile_id") == args.profile)
-        )
-    rows = (
-        matches.orderBy(F.col("match_probability").desc(), "source_profile_id", "target_profile_id")
-        .limit(args.limit)
-        .collect()
-    )
-    for row in rows:
-        record = {
-            "source_profile_id": row["source_profile_id"],
-            "target_profile_id": row["target_profile_id"],
-            "match_probability": round(row["match_probability"], 6),
-            "match_weight": round(row["match_weight"], 3),
-            "model_version": row["model_version"],
-        }
+    for record in best_matches(matches, floor, args.profile, args.limit):
         if args.json:
             print(json.dumps(record))
         else:
@@ -80,51 +63,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def explain(spark, settings, domain: str, profile: str, other: str | None, matches, as_json: bool = False) -> int:
-    """Rescore (profile, other) with the newest stored model and print its waterfall."""
-    from splink import Linker
-
-    from jobs.match import ModelStore, _cleanup, splink_api
-    from matching.explain import format_waterfall, waterfall
-    from matching.profile_features import FEATURE_COLUMNS, identified
-
-    latest = ModelStore(settings, domain).latest()
-    if latest is None:
-        print("no stored model: run `upt match` first", file=sys.stderr)
-        return 1
-    version, model = latest
-    if other is None:
-        mine = matches.where((F.col("source_profile_id") == profile) | (F.col("target_profile_id") == profile))
-        best = mine.orderBy(F.col("match_probability").desc()).limit(1).collect()
-        if not best:
-            print(f"profile {profile} has no stored match: name the other profile with --other", file=sys.stderr)
-            return 1
-        other = (
-            best[0]["target_profile_id"] if best[0]["source_profile_id"] == profile else best[0]["source_profile_id"]
-        )
-    features = spark.read.format("delta").load(settings.table_path("matching", "profile_features"))
-    features = identified(features.where(F.col("domain") == domain))
-    features = features.select(*[c for c in FEATURE_COLUMNS if c in features.columns])
-    model = {**model, "retain_intermediate_calculation_columns": True, "retain_matching_columns": True}
-    db_api, checkpoints = splink_api(spark, settings, f"explain-{version}")
+    """Print the waterfall of (profile, other) rescored with the newest stored model."""
     try:
-        linker = Linker(db_api.register(features), model, log_level=None)
-        # Term frequencies from the whole domain, as when the pair was scored.
-        for column in linker._settings_obj._term_frequency_columns:
-            linker.table_management.compute_tf_table(column.input_name)
-        left = db_api.register(features.where(F.col("profile_id") == profile))
-        right = db_api.register(features.where(F.col("profile_id") == other))
-        rows = linker.inference.score_pair(left, right).as_spark_dataframe().collect()
-    finally:
-        _cleanup(checkpoints)
-    if not rows:
-        print(f"profile {profile} or {other} has no identity features in domain {domain}", file=sys.stderr)
+        pair = explain_pair(spark, settings, domain, profile, other, matches)
+    except ExplainError as exc:
+        print(str(exc), file=sys.stderr)
         return 1
-    row = rows[0].asDict()
-    steps = waterfall(model, row)
+    other, steps = pair["other"], pair["steps"]
     if as_json:
-        print(json.dumps({"source": profile, "target": other, "model_version": version, "steps": steps}))
+        print(json.dumps({"source": profile, "target": other, "model_version": pair["model_version"], "steps": steps}))
     else:
-        print(format_waterfall(steps, profile, other, float(row["match_probability"])))
+        print(format_waterfall(steps, profile, other, pair["match_probability"]))
     return 0
 
 

@@ -1,210 +1,25 @@
-"""Manual merges and unmerges of profiles, then a resolve run that applies them.
+"""Manually merge one profile into another, then resolve (resolution.manual).
 
     upt merge   --domain D --profile A --into B
     upt unmerge --domain D --profile A
 
-A merge is stored as a manual link between the two profiles' smallest traveller ids (so later resolve
-runs keep it) and A is demoted so B survives. An unmerge looks up the last merge that absorbed A,
-puts A's travellers and the rest of the profile in separate split groups (rules never link across
-them again), deactivates manual links crossing the split, and records the unmerge.
+The merge is kept as a manual link, so later resolve runs keep it; ``upt unmerge`` undoes it.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 
-from delta.tables import DeltaTable
-from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
-
-from jobs import identity_tables as it
-from jobs import runs
-from jobs.config import Settings, load_settings
-from jobs.delta_io import merge_condition
-from jobs.resolve import ensure_identity_tables, print_summary, read_identity, resolve
+from jobs.config import load_settings
+from jobs.runs import print_summary
+from resolution.manual import merge_profiles
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
     parser.add_argument("--profile", required=True, help="profile id to merge (absorbed)")
     parser.add_argument("--into", required=True, help="profile id that survives")
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
-
-
-def _members(spark: SparkSession, settings: Settings, domain: str, profile_id: str):
-    return read_identity(spark, settings, "traveller_profiles", domain).where(F.col("profile_id") == profile_id)
-
-
-def merge_profiles(
-    spark: SparkSession, settings: Settings, domain: str, profile_id: str, into: str, build_360: bool = True
-) -> dict:
-    """Link profile ``profile_id`` into ``into`` for good, then resolve."""
-    ensure_identity_tables(spark, settings)
-    if profile_id == into:
-        raise ValueError("a profile cannot be merged into itself")
-    firsts = {}
-    for pid in (profile_id, into):
-        first = _members(spark, settings, domain, pid).agg(F.min("traveller_id")).first()[0]
-        if first is None:
-            raise ValueError(f"profile {pid!r} has no travellers in domain {domain!r}")
-        firsts[pid] = first
-    now = runs.utc_now()
-    link_id = hashlib.sha256(f"cli|{profile_id}|{into}|{now.isoformat()}".encode()).hexdigest()
-    link = {
-        "domain": domain,
-        "link_id": link_id,
-        "source_traveller_id": firsts[profile_id],
-        "target_traveller_id": firsts[into],
-        "from_profile_id": profile_id,
-        "to_profile_id": into,
-        "origin": "cli",
-        "created_at": now,
-        "active": True,
-    }
-    spark.createDataFrame([link], it.MANUAL_LINKS).write.format("delta").mode("append").save(
-        it.path(settings, "manual_links")
-    )
-    # An explicit merge supersedes earlier unmerge splits of these travellers.
-    travellers = _members(spark, settings, domain, profile_id).unionByName(_members(spark, settings, domain, into))
-    DeltaTable.forPath(spark, it.path(settings, "profile_splits")).alias("t").merge(
-        travellers.select("traveller_id").distinct().alias("s"),
-        merge_condition(domain, ("traveller_id",)),
-    ).whenMatchedDelete().execute()
-    return resolve(spark, settings, domain, job="merge", build_360=build_360)
-
-
-def merge_pairs(
-    spark: SparkSession,
-    settings: Settings,
-    domain: str,
-    pairs: DataFrame,
-    origin: str = "auto-match",
-    build_360: bool = True,
-) -> int:
-    """Merge many (from_profile_id, to_profile_id) pairs at once with one resolve run; returns links added.
-
-    Same mechanism as ``upt merge`` (a link between the profiles' smallest traveller ids, the source
-    demoted) but with ``origin`` as the merge reason, and earlier unmerge splits are respected:
-    resolve drops links across split groups, so an operator's unmerge is never undone automatically.
-    """
-    ensure_identity_tables(spark, settings)
-    now = runs.utc_now()
-    firsts = (
-        read_identity(spark, settings, "traveller_profiles", domain)
-        .groupBy("profile_id")
-        .agg(F.min("traveller_id").alias("first"))
-    )
-    existing = read_identity(spark, settings, "manual_links", domain).where("active")
-    links = (
-        pairs.where(F.col("from_profile_id") != F.col("to_profile_id"))
-        .join(
-            firsts.select(F.col("profile_id").alias("from_profile_id"), F.col("first").alias("source_traveller_id")),
-            "from_profile_id",
-        )
-        .join(
-            firsts.select(F.col("profile_id").alias("to_profile_id"), F.col("first").alias("target_traveller_id")),
-            "to_profile_id",
-        )
-        .join(
-            existing.select("source_traveller_id", "target_traveller_id"),
-            ["source_traveller_id", "target_traveller_id"],
-            "left_anti",
-        )
-        .select(
-            F.lit(domain).alias("domain"),
-            F.sha2(F.concat_ws("|", F.lit(origin), "from_profile_id", "to_profile_id"), 256).alias("link_id"),
-            "source_traveller_id",
-            "target_traveller_id",
-            "from_profile_id",
-            "to_profile_id",
-            F.lit(origin).alias("origin"),
-            F.lit(now).cast("timestamp").alias("created_at"),
-            F.lit(True).alias("active"),
-        )
-        .localCheckpoint()
-    )
-    added = links.count()
-    if added:
-        links.write.format("delta").mode("append").save(it.path(settings, "manual_links"))
-        resolve(spark, settings, domain, job=f"merge-{origin}", build_360=build_360)
-    return added
-
-
-def unmerge_profile(
-    spark: SparkSession, settings: Settings, domain: str, profile_id: str, build_360: bool = True
-) -> dict:
-    """Give profile ``profile_id`` its travellers back from the profile that absorbed it, then resolve."""
-    ensure_identity_tables(spark, settings)
-    merges = read_identity(spark, settings, "profile_merges", domain)
-    last = (
-        merges.where(
-            (F.col("from_profile_id") == profile_id) & (F.col("reason") != "unmerge") & F.col("undone_at").isNull()
-        )
-        .orderBy(F.col("merged_at").desc(), F.col("run_id").desc())
-        .first()
-    )
-    if last is None:
-        raise ValueError(f"profile {profile_id!r} was never merged (or its merges are already undone)")
-    restored = spark.createDataFrame([(t,) for t in last["traveller_ids"]], "traveller_id string")
-    mapping = read_identity(spark, settings, "traveller_profiles", domain)
-    holder = (
-        mapping.join(restored, "traveller_id")
-        .groupBy("profile_id")
-        .count()
-        .orderBy(F.col("count").desc(), "profile_id")
-        .first()
-    )
-    if holder is None:
-        raise ValueError(f"the travellers of {profile_id!r} are no longer mapped")
-    current = holder["profile_id"]
-    now = runs.utc_now()
-    run_id = runs.new_run_id("unmerge", now)
-    others = (
-        mapping.where(F.col("profile_id") == current).select("traveller_id").join(restored, "traveller_id", "left_anti")
-    )
-    splits = restored.withColumn("split_group", F.lit(profile_id)).unionByName(
-        others.withColumn("split_group", F.lit(current))
-    )
-    splits = splits.select(
-        F.lit(domain).alias("domain"),
-        "traveller_id",
-        "split_group",
-        F.lit(now).cast("timestamp").alias("created_at"),
-        F.lit(run_id).alias("run_id"),
-    )
-    DeltaTable.forPath(spark, it.path(settings, "profile_splits")).alias("t").merge(
-        splits.alias("s"), merge_condition(domain, ("traveller_id",))
-    ).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute()
-    # Manual links from the restored travellers to anyone else would merge them again.
-    ids = list(last["traveller_ids"])
-    crossing = F.col("source_traveller_id").isin(ids) != F.col("target_traveller_id").isin(ids)
-    DeltaTable.forPath(spark, it.path(settings, "manual_links")).update(
-        condition=(F.col("domain") == domain) & F.col("active") & crossing, set={"active": F.lit(False)}
-    )
-    DeltaTable.forPath(spark, it.path(settings, "profile_merges")).update(
-        condition=(F.col("domain") == domain)
-        & (F.col("from_profile_id") == profile_id)
-        & (F.col("run_id") == last["run_id"])
-        & F.col("undone_at").isNull(),
-        set={"undone_at": F.lit(now).cast("timestamp")},
-    )
-    record = {
-        "domain": domain,
-        "from_profile_id": current,
-        "to_profile_id": profile_id,
-        "reason": "unmerge",
-        "run_id": run_id,
-        "merged_at": now,
-        "traveller_ids": list(last["traveller_ids"]),
-        "undone_at": None,
-    }
-    spark.createDataFrame([record], it.PROFILE_MERGES).write.format("delta").mode("append").save(
-        it.path(settings, "profile_merges")
-    )
-    return resolve(spark, settings, domain, job="unmerge", build_360=build_360)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pyspark.sql import SparkSession
@@ -94,3 +99,61 @@ def record_run(spark: SparkSession, settings: Settings, row: dict) -> None:
             put_metrics(settings, row)
         except Exception as exc:  # noqa: BLE001 - a metrics outage must not fail the data job
             log.warning("cloudwatch metrics not sent: %s", exc)
+
+
+@dataclass
+class TrackedRun:
+    """The ``ops/job_runs`` row of a run in progress; the body fills ``written`` and ``objects``."""
+
+    job: str
+    domain: str
+    run_id: str
+    started_at: datetime
+    clock: float
+    written: dict = field(default_factory=dict)
+    objects: list[str] = field(default_factory=list)
+    status: str = "succeeded"
+    error_message: str | None = None
+    row: dict | None = None
+
+    def fail(self, message: str) -> None:
+        """Mark the run failed without an exception (a check the job itself judged blocking)."""
+        self.status, self.error_message = "failed", message[:2000]
+
+    def to_row(self) -> dict:
+        return {
+            "job": self.job,
+            "domain": self.domain,
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "ended_at": utc_now(),
+            "status": self.status,
+            "written": self.written,
+            "objects": self.objects,
+            "duration_s": time.monotonic() - self.clock,
+            "error_message": self.error_message,
+        }
+
+
+@contextmanager
+def tracked_run(settings: Settings, spark: SparkSession, job: str, domain: str) -> Iterator[TrackedRun]:
+    """Log the body as one ``ops/job_runs`` row, written once at the end whether it succeeds or fails.
+
+    An exception marks the row failed (its text in ``error_message``) and is re-raised for the
+    orchestrator; the row the body ended with stays readable as ``run.row``.
+    """
+    started = utc_now()
+    run = TrackedRun(job, domain, new_run_id(job, started), started, time.monotonic())
+    try:
+        yield run
+    except Exception as exc:  # logged in job_runs, then re-raised
+        run.status, run.error_message = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+        raise
+    finally:
+        run.row = run.to_row()
+        record_run(spark, settings, run.row)
+
+
+def print_summary(row: dict) -> None:
+    """A run's row as one sorted JSON line on stdout (timestamps in ISO format)."""
+    print(json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}, sort_keys=True))

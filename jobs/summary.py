@@ -8,24 +8,12 @@ import sys
 from pyspark.sql import functions as F
 
 from jobs.config import LAYERS, load_settings
-from jobs.delta_io import table_exists
+from jobs.delta_io import table_exists, table_names
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse")
     parser.add_argument("--landing")
-
-
-def table_names(spark, settings, layer: str) -> list[str]:
-    """Delta tables directly under ``<warehouse>/<layer>`` (listed through Hadoop, so s3:// works)."""
-    jvm = spark.sparkContext._jvm
-    root = jvm.org.apache.hadoop.fs.Path(f"{settings.warehouse.rstrip('/')}/{layer}")
-    fs = root.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    if not fs.exists(root):
-        return []
-    return sorted(status.getPath().getName() for status in fs.listStatus(root) if status.isDirectory())
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""Undo a manual or automatic merge: ``upt unmerge --domain D --profile A`` (see jobs/merge.py)."""
+"""Undo a manual or automatic merge: ``upt unmerge --domain D --profile A`` (resolution.manual)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ import argparse
 import sys
 
 from jobs.config import load_settings
-from jobs.merge import unmerge_profile
-from jobs.resolve import print_summary
+from jobs.runs import print_summary
+from resolution.manual import unmerge_profile
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True)
     parser.add_argument("--profile", required=True, help="absorbed profile id to restore")
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
 
 
 def run(args: argparse.Namespace) -> int:

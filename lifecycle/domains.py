@@ -163,7 +163,7 @@ def purge_deletion_vectors(spark: SparkSession, path: str) -> None:
 
 
 def vacuum_tables(spark: SparkSession, settings: Settings, paths: list[str]) -> int:
-    from jobs.maintain import retention_hours, vacuum
+    from lifecycle.maintenance import retention_hours, vacuum
 
     hours, lift_check = retention_hours(settings)
     return sum(vacuum(spark, path, hours, lift_check) for path in paths)

@@ -198,11 +198,10 @@ def test_cli_entry_point_matches_library_and_ignores_hash_seed(tmp_path):
 
 
 def test_run_defaults_to_the_configured_landing_and_custom_truth(tmp_path):
-    import argparse
-
     from jobs import generate as job
+    from jobs.flags import command_parser
 
-    parser = argparse.ArgumentParser()
+    parser = command_parser("upt generate")
     job.add_arguments(parser)
     truth_file = tmp_path / "elsewhere" / "truth.csv"
     args = parser.parse_args(["--domain", DOMAIN, "--travelers", "20", "--landing", str(tmp_path / "conf")])

@@ -9,7 +9,7 @@ from deltalake import DeltaTable as RsDeltaTable
 from pyspark.sql import functions as F
 
 from jobs.config import load_settings
-from jobs.gold import PROFILE_MERGES, TRAVELLER_PROFILES, build_traveller
+from publishing.gold import PROFILE_MERGES, TRAVELLER_PROFILES, build_traveller
 
 D = "gd"
 PAX = (

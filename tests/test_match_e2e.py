@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 from datagen import Options, generate
 from jobs.cli import main
 from jobs.config import load_settings
-from jobs.resolve import resolve
+from resolution.resolve import resolve
 from tests.e2e_helpers import table_versions
 
 pytestmark = pytest.mark.e2e  # whole CLI runs: `make test` only, not `make test-fast`
@@ -28,7 +28,7 @@ OBJECTS = ("--objects", "pax_profile,guest_profile,air_booking,hotel_booking")
 
 @pytest.fixture(scope="module")
 def world(spark, tmp_path_factory):
-    from jobs.match import match
+    from matching.model.run import match
 
     root = tmp_path_factory.mktemp("match_e2e")
     landing, warehouse = root / "landing", root / "warehouse"
@@ -72,7 +72,9 @@ def test_first_run_trains_a_model_and_writes_matches(spark, world):
 def test_model_round_trips_through_json_and_predicts_the_same_pairs_twice(spark, world):
     from splink import Linker
 
-    from jobs.match import ModelStore, predict, splink_api
+    from matching.model.prediction import predict
+    from matching.model.splink_session import splink_api
+    from matching.model.store import ModelStore
 
     settings = world["settings"]
     _, model = ModelStore(settings, DOMAIN).latest()
@@ -89,7 +91,7 @@ def test_model_round_trips_through_json_and_predicts_the_same_pairs_twice(spark,
 
 
 def test_unchanged_rerun_writes_nothing_then_new_files_compare_only_new_profiles(spark, world):
-    from jobs.match import match
+    from matching.model.run import match
 
     warehouse, settings = world["warehouse"], world["settings"]
     before = table_versions(warehouse)
@@ -144,7 +146,7 @@ def test_unchanged_rerun_writes_nothing_then_new_files_compare_only_new_profiles
 
 
 def test_auto_merge_goes_through_the_identity_merge_mechanism(spark, world):
-    from jobs.match import auto_merge
+    from matching.model.run import auto_merge
 
     warehouse, settings = world["warehouse"], world["settings"]
     top = _matches(spark, warehouse).orderBy(F.col("match_probability").desc()).first()
@@ -175,7 +177,7 @@ def test_auto_merge_goes_through_the_identity_merge_mechanism(spark, world):
 def test_dynamodb_export_round_trip_with_stale_match_removal(spark, world, s3_endpoint):
     from delta.tables import DeltaTable
 
-    from jobs.match import ensure_dynamo_table, export
+    from matching.model.export import ensure_dynamo_table, export
 
     warehouse, settings = world["warehouse"], world["settings"]
     ensure_dynamo_table("upt-matches", s3_endpoint)

@@ -11,8 +11,8 @@ from deltalake import write_deltalake
 
 from jobs.cli import main
 from jobs.config import load_settings
-from jobs.gold import ensure_traveller_table
-from jobs.publish import PublishError, publish
+from publishing.catalog import PublishError, publish
+from publishing.gold import ensure_traveller_table
 from transforms.traveller_schema import TRAVELLER_GLUE
 
 

@@ -359,7 +359,7 @@ def test_report_renders_in_headless_chromium(spark, warehouse, tmp_path, capsys)
     root, settings = warehouse
     out = tmp_path / "report.html"
     assert main(["report", "--domain", DOMAIN, "--warehouse", str(root), "--out", str(out)]) == 0
-    from jobs.status import gather_status
+    from quality.status import gather_status
 
     status = gather_status(spark, settings, DOMAIN)
     problems: list[str] = []
@@ -462,7 +462,7 @@ def test_replay_of_a_fixed_line_ingests_it_and_marks_it_resolved(spark, warehous
 
 # ----------------------------------------------------------------- maintenance
 def test_retention_never_below_delta_default_unless_conf_allows():
-    from jobs.maintain import retention_hours
+    from lifecycle.maintenance import retention_hours
 
     assert retention_hours(load_settings("local", {"maintenance.vacuum_retention_hours": 1})) == (168.0, False)
     allowed = {"maintenance.vacuum_retention_hours": 1, "maintenance.allow_short_retention": True}

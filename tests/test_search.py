@@ -7,7 +7,7 @@ import json
 import pytest
 
 from jobs.cli import main
-from jobs.gold import PROFILE_MERGES, build_traveller
+from publishing.gold import PROFILE_MERGES, build_traveller
 from tests.test_gold import D, day, make_warehouse, write
 
 

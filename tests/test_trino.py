@@ -9,7 +9,7 @@ import pytest
 import trino
 from pyspark.sql import functions as F
 
-from jobs.publish import ACCP_TYPES
+from publishing.catalog import ACCP_TYPES
 from tests.e2e_helpers import upt_in_process
 
 # The first test also builds the shared warehouse (and starts Trino): more than the default 900 s on a busy box.

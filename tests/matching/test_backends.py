@@ -77,7 +77,8 @@ def conf():
 
 
 def test_spark_and_duckdb_backends_give_the_same_matches(spark, settings, conf):
-    from jobs.match import predict, predict_duckdb, splink_api
+    from matching.model.prediction import predict, predict_duckdb
+    from matching.model.splink_session import splink_api
 
     features, model = _features(spark), _model(conf)
     db_api, _ = splink_api(spark, settings, "test-backends")
@@ -99,7 +100,8 @@ def test_spark_and_duckdb_backends_give_the_same_matches(spark, settings, conf):
 
 
 def test_incremental_duckdb_scores_the_changed_profiles_against_all(spark, settings, conf):
-    from jobs.match import predict, predict_duckdb, splink_api
+    from matching.model.prediction import predict, predict_duckdb
+    from matching.model.splink_session import splink_api
 
     features, model = _features(spark), _model(conf)
     changed = spark.createDataFrame([("c",)], "profile_id string")

@@ -241,7 +241,7 @@ def test_identified_drops_profiles_without_identity(spark):
 def test_prior_from_blocked_pairs_is_the_fixed_point():
     import numpy as np
 
-    from jobs.match import prior_from_blocked_pairs
+    from matching.model.training import prior_from_blocked_pairs
 
     # 10 certain matches and 90 certain non-matches among 100 blocked pairs of 1,000 profiles.
     weights = np.array([60.0] * 10 + [-60.0] * 90)

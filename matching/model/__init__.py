@@ -1,0 +1,1 @@
+"""The Splink model of ``upt match``: training, prediction, stored versions, tables and export."""

@@ -1,0 +1,1 @@
+"""What readers see: the traveller 360 gold table and the catalog entries of every table."""

@@ -1,0 +1,1 @@
+"""Identity resolution runs on the Delta tables: resolve, manual merges and unmerges."""
