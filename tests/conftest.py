@@ -21,6 +21,10 @@ os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 # Validation after ingest and resolve is on in every conf; the suite's many small ingests skip it
 # (tests of the hook turn it back on for their run).
 os.environ.setdefault("UPT_VALIDATE_AFTER_JOBS", "false")
+# Every JVM of the run (the test session, each `upt` child, spark-submit under Airflow, Trino) is
+# short-lived or works on tiny data: C1 alone compiles its generated code about twice as fast and
+# the C2 peak speed is never reached (docs/performance.md, "test-suite time").
+os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1")
 
 
 def _free_port() -> int:
