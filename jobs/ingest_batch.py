@@ -26,6 +26,7 @@ from jobs.config import Settings
 from jobs.staging import BatchStaging
 from transforms import arrow
 from transforms import lines as line_rules
+from transforms.reasons import messages, stored_type
 from transforms.records import FALLBACK_TS, LINEAGE_COLUMNS, OBJECT_JSON, object_json_where
 from transforms.registry import transform_module
 from transforms.values import parse_timestamp
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 STORED_LINEAGE = ("domain", "run_id", "source_file", "line_number", "ingested_at")
 NOT_HASHED = set(STORED_LINEAGE) | {"tx_id", "ingest_mode", "partial_fields", "record_hash"}
 PROFILE_TYPES = {"pax_profile": "pax_profile", "guest_profile": "guest_profile"}
-VALIDATION = "validation"
 LINES_PER_PARTITION = 100_000
 _T = TypeVar("_T")
 
@@ -338,20 +338,20 @@ class BatchProcessor:
         reject_message = (
             F.when(F.col("json_error").isNotNull(), line_rules.json_error_message(F.col("json_error")))
             .when(F.col("null_array_message").isNotNull(), F.col("null_array_message"))
-            .when(F.size(reasons) > 0, F.array_join(reasons, "; "))
+            .when(F.size(reasons) > 0, F.array_join(messages(reasons), "; "))
         )
         # Parsed once and staged as Parquet: every ACCP table of the object reads back only the
         # columns it needs instead of parsing the JSON again (see jobs/staging.py).
         accepted_line = reject_message.isNull()
         # An id generated from the whole object needs its JSON; staged here, only where it is needed,
         # so that no table query reads every nested field of ``data`` (see records.object_json).
-        needs_json = getattr(module, "object_json_needed", None)
+        needs_json = module.object_json_needed
         object_json = [object_json_where(accepted_line & needs_json(F.col("data")))] if needs_json else []
         checked = parsed.select(
             F.when(accepted_line, F.col("data")).alias("data"),
             F.when(~accepted_line, F.col("line")).alias("line"),
             reject_message.alias("reject_message"),
-            reject_type(F.col("json_error"), F.col("null_array_message"), reject_message).alias("reject_type"),
+            reject_type(F.col("json_error"), F.col("null_array_message"), reasons).alias("reject_type"),
             *LINEAGE_COLUMNS,
             FALLBACK_TS,
             "merge_target",
@@ -463,15 +463,14 @@ def record_hash(records: DataFrame) -> Column:
     return F.hex(F.xxhash64(*[F.col(name) for name in names], nulls))
 
 
-def reject_type(json_error: Column, null_array_message: Column, message: Column) -> Column:
-    """Error type of a business-object reject: the parse's JSON error, else from the transform's reasons."""
+def reject_type(json_error: Column, null_array_message: Column, reasons: Column) -> Column:
+    """Error type of a business-object reject: the parse's JSON error, else the codes of its reasons.
+
+    Taken from the reasons' codes (``transforms.reasons.PRIORITY``), never from their text, so a
+    reworded message cannot move a line to another type. Null for a line with no reason.
+    """
     return (
         F.when(json_error.isNotNull(), json_error)
         .when(null_array_message.isNotNull(), F.lit(line_rules.NULL_ARRAY))
-        .when(message.contains("ISO-8601"), F.lit("invalid_timestamp"))
-        .when(
-            message.rlike("(?i)must have at least|must be populated|is required|absent|missing"),
-            F.lit("missing_mandatory"),
-        )
-        .when(message.isNotNull(), F.lit(VALIDATION))
+        .when(F.size(reasons) > 0, stored_type(reasons))
     )

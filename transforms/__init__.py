@@ -5,7 +5,7 @@ Contract shared by every business-object module ``transforms/<business_object>.p
 * Input: a DataFrame with one row per accepted input line and the columns
   ``data`` (struct, the object's schema from ``transforms.schemas``), the lineage columns of
   ``transforms.records.LINEAGE_COLUMNS`` and ``fallback_ts`` (string).
-* ``reject_reasons(df, max_extended_data) -> Column``: array<string> of reasons to reject the whole
+* ``reject_reasons(df, max_extended_data) -> Column``: array<struct<code, message>> of reasons to reject the whole
   line (mapping spec 2.4, 2.5 and the object's section); empty array = accept.
 * ``object_json_needed(data) -> Column`` (modules that generate ids from a whole object): where
   they do. The ingest then stages ``to_json(data)`` there as ``transforms.records.OBJECT_JSON``,

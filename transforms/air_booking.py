@@ -28,6 +28,7 @@ from transforms.person import (
     with_person_picks,
 )
 from transforms.records import FALLBACK_TS, LINEAGE_COLUMNS, object_json, select_record, with_record_meta
+from transforms.schemas import SCHEMAS
 from transforms.values import (
     all_errors,
     array_errors,
@@ -35,6 +36,7 @@ from transforms.values import (
     extended_data,
     extended_data_error,
     generated_id,
+    missing_error,
     nz,
     single_line_error,
     timestamp_error,
@@ -43,6 +45,15 @@ from transforms.values import (
 )
 
 BUSINESS_OBJECT = "air_booking"
+SCHEMA = SCHEMAS[BUSINESS_OBJECT]
+ACCP_TABLES = (
+    "air_booking",
+    "email_history",
+    "phone_history",
+    "air_loyalty",
+    "ancillary_service",
+    "alternate_profile_id",
+)
 INVALID_BO = "Invalid Business object: passengerInfo.passengers is missing"
 MISSING_BOOKING_ID = "air booking id is missing although the booking has segments"
 
@@ -508,8 +519,8 @@ def reject_reasons(df: DataFrame, max_extended_data: int) -> Column:
     data = F.col("data")
     passengers = data["passengerInfo"]["passengers"]
     structural = errors(
-        F.when(passengers.isNull(), F.lit(INVALID_BO)),
-        F.when(data["id"].isNull() & (F.size(_segments(data)) > 0), F.lit(MISSING_BOOKING_ID)),
+        missing_error(passengers.isNull(), INVALID_BO),
+        missing_error(data["id"].isNull() & (F.size(_segments(data)) > 0), MISSING_BOOKING_ID),
         timestamp_error(data["lastUpdatedOn"], "lastUpdatedOn"),
     )
     return all_errors(

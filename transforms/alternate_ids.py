@@ -48,7 +48,7 @@ _LINE_KEY = ("domain", "run_id", "source_file", "line_number")
 
 
 def alternate_id_errors(alternate_ids: Column, path: str = "alternateProfileIds") -> Column:
-    """array<string> of single-line violations of ``name``, ``value`` and ``description`` of every entry.
+    """Reasons (single-line violations) of ``name``, ``value`` and ``description`` of every entry.
 
     A null or absent array gives no error.
     """

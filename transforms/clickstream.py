@@ -14,6 +14,7 @@ from pyspark.sql import functions as F
 
 from transforms.alternate_ids import alternate_id_errors, alternate_profile_id_records
 from transforms.records import object_json, select_record, with_record_meta
+from transforms.schemas import SCHEMAS
 from transforms.values import (
     all_errors,
     email_error,
@@ -31,7 +32,9 @@ from transforms.values import (
     url_error,
 )
 
-OBJECT_TYPE = "clickstream"
+OBJECT_TYPE = BUSINESS_OBJECT = "clickstream"
+SCHEMA = SCHEMAS[BUSINESS_OBJECT]
+ACCP_TABLES = (OBJECT_TYPE, "alternate_profile_id")
 MAX_USER_AGENT = 255
 
 # Output column -> attribute name, for attribute-fed string columns (single-line validated).

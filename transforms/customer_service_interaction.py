@@ -15,7 +15,9 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from transforms.alternate_ids import alternate_id_errors, alternate_profile_id_records
+from transforms.reasons import VALIDATION
 from transforms.records import object_json, select_record, with_record_meta
+from transforms.schemas import SCHEMAS
 from transforms.values import (
     MAX_TEXT,
     all_errors,
@@ -25,8 +27,10 @@ from transforms.values import (
     errors,
     extended_data,
     extended_data_error,
+    failed,
     generated_id,
     max_length_error,
+    missing_error,
     nz,
     phone_error,
     single_line_error,
@@ -35,7 +39,9 @@ from transforms.values import (
     to_number,
 )
 
-OBJECT_TYPE = "customer_service_interaction"
+OBJECT_TYPE = BUSINESS_OBJECT = "customer_service_interaction"
+SCHEMA = SCHEMAS[BUSINESS_OBJECT]
+ACCP_TABLES = (OBJECT_TYPE, "alternate_profile_id")
 MAX_CONVERSATION_ITEMS = 500
 MAX_CONVERSATION_CONTENT = 500_000
 NO_CONVERSATION = "conversation must have at least 1 item"
@@ -174,9 +180,9 @@ def reject_reasons(df: DataFrame, max_extended_data: int) -> Column:
         lambda acc, e: acc + F.coalesce(F.length(e["content"]), F.lit(0)),
     )
     checks = errors(
-        F.when(size <= 0, F.lit(NO_CONVERSATION)),
-        F.when(size > MAX_CONVERSATION_ITEMS, F.lit(TOO_MANY_ITEMS)),
-        F.when(content_length > MAX_CONVERSATION_CONTENT, F.lit(TOO_MUCH_CONTENT)),
+        missing_error(size <= 0, NO_CONVERSATION),
+        failed(size > MAX_CONVERSATION_ITEMS, VALIDATION, TOO_MANY_ITEMS),
+        failed(content_length > MAX_CONVERSATION_CONTENT, VALIDATION, TOO_MUCH_CONTENT),
         single_line_error(data["modelVersion"], "modelVersion"),
         single_line_error(data["sessionId"], "sessionId"),
         *[single_line_error(data[key], key) for key in STRING_FIELDS.values()],

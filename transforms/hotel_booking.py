@@ -15,7 +15,9 @@ from pyspark.sql import functions as F
 
 from transforms import person
 from transforms.alternate_ids import alternate_id_errors, alternate_profile_id_records
+from transforms.reasons import no_reasons
 from transforms.records import select_record, with_record_meta
+from transforms.schemas import SCHEMAS
 from transforms.values import (
     all_errors,
     array_errors,
@@ -24,13 +26,18 @@ from transforms.values import (
     extended_data_error,
     generated_id,
     id_or_generated,
+    missing_error,
     nz,
     single_line_error,
     timestamp_error,
     to_number,
 )
 
-OBJECT_TYPE = "hotel_booking"
+OBJECT_TYPE = BUSINESS_OBJECT = "hotel_booking"
+SCHEMA = SCHEMAS[BUSINESS_OBJECT]
+ACCP_TABLES = (OBJECT_TYPE, "email_history", "phone_history", "hotel_loyalty", "alternate_profile_id")
+# No id of a hotel booking is generated from the whole object.
+object_json_needed = None
 NO_SEGMENT = "Hotel booking must have at least 1 segment"
 
 HOTEL_BOOKING_FIELDS = [
@@ -121,15 +128,13 @@ def reject_reasons(df: DataFrame, max_extended_data: int) -> Column:
         return F.concat(
             errors(*[single_line_error(seg[k], f"segments.{k}") for k in _SEGMENT_STRINGS]),
             array_errors(seg["products"], product_check),
-            F.when(seg["holder"].isNotNull(), person_check("segments.holder")(seg["holder"])).otherwise(
-                F.array().cast("array<string>")
-            ),
+            F.when(seg["holder"].isNotNull(), person_check("segments.holder")(seg["holder"])).otherwise(no_reasons()),
             array_errors(seg["additionalGuests"], person_check("segments.additionalGuests")),
         )
 
     return all_errors(
         errors(
-            F.when(F.coalesce(F.size(segments), F.lit(-1)) <= 0, F.lit(NO_SEGMENT)),
+            missing_error(F.coalesce(F.size(segments), F.lit(-1)) <= 0, NO_SEGMENT),
             *[single_line_error(data[k], k) for k in _BOOKING_STRINGS],
             timestamp_error(data["lastUpdatedOn"], "lastUpdatedOn"),
             extended_data_error(data["extendedData"], OBJECT_TYPE, max_extended_data),

@@ -13,6 +13,7 @@ from pyspark.sql import functions as F
 
 from transforms.alternate_ids import alternate_id_errors, alternate_profile_id_records
 from transforms.records import object_json, select_record, with_record_meta
+from transforms.schemas import SCHEMAS
 from transforms.values import (
     all_errors,
     array_errors,
@@ -21,6 +22,7 @@ from transforms.values import (
     extended_data,
     extended_data_error,
     generated_id,
+    missing_error,
     nz,
     phone_error,
     single_line_error,
@@ -30,6 +32,8 @@ from transforms.values import (
 
 BUSINESS_OBJECT = "hotel_stay"
 REVENUE_OBJECT_TYPE = "hotel_stay_revenue_items"
+SCHEMA = SCHEMAS[BUSINESS_OBJECT]
+ACCP_TABLES = (REVENUE_OBJECT_TYPE, "alternate_profile_id")
 NO_REVENUE = "Hotel stay must have at least 1 revenue item"
 
 REVENUE_FIELDS = [
@@ -91,7 +95,7 @@ def guest_traveller_id(data: Column, stay_json: Column) -> Column:
 def reject_reasons(df: DataFrame, max_extended_data: int) -> Column:
     data = F.col("data")
     stay_checks = errors(
-        F.when(F.coalesce(F.size(data["revenue"]), F.lit(-1)) <= 0, F.lit(NO_REVENUE)),
+        missing_error(F.coalesce(F.size(data["revenue"]), F.lit(-1)) <= 0, NO_REVENUE),
         *[single_line_error(_field(data, path), path) for path in _SINGLE_LINE_PATHS],
         email_error(data["email"], "email"),
         phone_error(data["phone"], "phone"),

@@ -14,7 +14,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType, StructField, StructType
 
 from transforms.schemas import SCHEMAS
-from transforms.values import errors, nz
+from transforms.values import non_null, nz
 
 ENVELOPE_SCHEMA = StructType(
     [
@@ -246,7 +246,10 @@ def parse_business_object(lines_df: DataFrame, business_object: str) -> DataFram
         for name in array_fields
     }
     keys = F.when(reduce(Column.__or__, is_null.values()), F.json_object_keys("bo_json")) if array_fields else None
-    null_arrays = errors(*[F.when(F.array_contains(keys, name) & is_null[name], F.lit(name)) for name in array_fields])
+    null_arrays = non_null(
+        *[F.when(F.array_contains(keys, name) & is_null[name], F.lit(name)) for name in array_fields],
+        element_type="string",
+    )
     return parsed.withColumn(
         "null_array_message",
         F.when(

@@ -338,7 +338,7 @@ def _single_line(struct: Column, keys: list[str], path: str) -> list[Column]:
 
 
 def contact_errors(person: Column, path: str, max_extended_data: int) -> Column:
-    """array<string> of reasons a person sub-object rejects its BO (spec 2.4, 2.5, 2.10).
+    """Reasons (``transforms.reasons``) a person sub-object rejects its BO (spec 2.4, 2.5, 2.10).
 
     Single-line rule on the person's copied strings, email/phone rules and "must be populated" on
     every ``emails[]`` / ``phones[]`` entry, and each entry's ``extendedData``. Addresses are

@@ -1,10 +1,11 @@
-"""Business object name -> its transform module (``transforms/<name>.py``)."""
+"""Business object name -> its transform module (``transforms/<name>.py``), checked against the contract."""
 
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+from typing import cast
 
+from transforms.contract import BusinessObjectTransform
 from transforms.schemas import SCHEMAS
 
 BUSINESS_OBJECTS = tuple(SCHEMAS)
@@ -28,7 +29,11 @@ ACCP_OBJECT_TYPES = (
 )
 
 
-def transform_module(business_object: str) -> ModuleType:
+def transform_module(business_object: str) -> BusinessObjectTransform:
+    """The module of ``business_object``; a module missing part of the contract fails here."""
     if business_object not in SCHEMAS:
         raise KeyError(f"unknown business object {business_object!r}; expected one of {BUSINESS_OBJECTS}")
-    return importlib.import_module(f"transforms.{business_object}")
+    module = importlib.import_module(f"transforms.{business_object}")
+    if not isinstance(module, BusinessObjectTransform):
+        raise TypeError(f"transforms.{business_object} does not provide BusinessObjectTransform")
+    return cast(BusinessObjectTransform, module)

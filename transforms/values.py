@@ -6,9 +6,21 @@ returns Spark ``Column`` expressions and never touches rows in Python.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql.types import MapType, StringType
+
+from transforms.reasons import (
+    INVALID_TIMESTAMP,
+    MISSING_MANDATORY,
+    REASON_DDL,
+    VALIDATION,
+    no_reason,
+    no_reasons,
+    reason,
+)
 
 # Characters that make a "single-line" string invalid (UPT rejects, never cleans).
 FORBIDDEN_SINGLE_LINE = r"[\\\x08\x0c\n\r\t{}<>^=]"
@@ -65,71 +77,92 @@ def id_or_generated(id_col: Column, *material: Column | str) -> Column:
     return F.when(nz(id_col) != "", id_col).otherwise(generated_id(*material))
 
 
-# ---------------------------------------------------------------- validation (error or null)
+# ---------------------------------------------------------------- validation (reason or null)
+#
+# Each check returns a reason (``transforms.reasons``: a code and a message) when its value breaks a
+# rule, else null. Only ``required_error`` / ``missing_error`` give MISSING_MANDATORY and only
+# ``timestamp_error`` gives INVALID_TIMESTAMP: the stored error type follows the code, not the text.
+
+
+def failed(condition: Column, code: str, message: str) -> Column:
+    """A reason of ``code`` where ``condition`` holds, else null."""
+    return F.when(condition, reason(code, message))
+
+
+def missing_error(condition: Column, message: str) -> Column:
+    """Mandatory content absent (an empty array, a missing sub-object): MISSING_MANDATORY."""
+    return failed(condition, MISSING_MANDATORY, message)
 
 
 def single_line_error(col: Column, path: str) -> Column:
-    """Error text when ``col`` breaks UPT's single-line rule, else null ("" and null pass)."""
-    return F.when(F.length(col) > MAX_SINGLE_LINE, F.lit(f"{path}: longer than {MAX_SINGLE_LINE} characters")).when(
-        col.rlike(FORBIDDEN_SINGLE_LINE), F.lit(f"{path}: contains a forbidden character")
-    )
+    """Reason when ``col`` breaks UPT's single-line rule, else null ("" and null pass)."""
+    return F.when(
+        F.length(col) > MAX_SINGLE_LINE, reason(VALIDATION, f"{path}: longer than {MAX_SINGLE_LINE} characters")
+    ).when(col.rlike(FORBIDDEN_SINGLE_LINE), reason(VALIDATION, f"{path}: contains a forbidden character"))
 
 
 def email_error(col: Column, path: str) -> Column:
     return F.coalesce(
         single_line_error(col, path),
-        F.when((nz(col) != "") & ~col.rlike(EMAIL_PATTERN), F.lit(f"{path}: invalid email address")),
+        failed((nz(col) != "") & ~col.rlike(EMAIL_PATTERN), VALIDATION, f"{path}: invalid email address"),
     )
 
 
 def phone_error(col: Column, path: str) -> Column:
     return F.coalesce(
         single_line_error(col, path),
-        F.when(F.length(col) > MAX_PHONE, F.lit(f"{path}: phone number longer than {MAX_PHONE} characters")),
+        failed(F.length(col) > MAX_PHONE, VALIDATION, f"{path}: phone number longer than {MAX_PHONE} characters"),
     )
 
 
 def url_error(col: Column, path: str) -> Column:
-    return F.when(F.length(col) > MAX_URL, F.lit(f"{path}: longer than {MAX_URL} characters")).when(
-        col.rlike(r"[\n\r]"), F.lit(f"{path}: contains a line break")
+    return F.when(F.length(col) > MAX_URL, reason(VALIDATION, f"{path}: longer than {MAX_URL} characters")).when(
+        col.rlike(r"[\n\r]"), reason(VALIDATION, f"{path}: contains a line break")
     )
 
 
 def max_length_error(col: Column, path: str, limit: int) -> Column:
-    return F.when(F.length(col) > limit, F.lit(f"{path}: longer than {limit} characters"))
+    return failed(F.length(col) > limit, VALIDATION, f"{path}: longer than {limit} characters")
 
 
 def required_error(col: Column, message: str) -> Column:
-    return F.when(nz(col) == "", F.lit(message))
+    """MISSING_MANDATORY when ``col`` is null or ""."""
+    return missing_error(nz(col) == "", message)
 
 
 def timestamp_error(col: Column, path: str) -> Column:
-    """Error text when a non-empty ``col`` is not an ISO-8601 date-time."""
-    return F.when((nz(col) != "") & parse_timestamp(col).isNull(), F.lit(f"{path}: not an ISO-8601 date-time"))
+    """INVALID_TIMESTAMP when a non-empty ``col`` is not an ISO-8601 date-time."""
+    return failed(
+        (nz(col) != "") & parse_timestamp(col).isNull(), INVALID_TIMESTAMP, f"{path}: not an ISO-8601 date-time"
+    )
 
 
-def errors(*checks: Column) -> Column:
-    """array<string> of the non-null error texts among ``checks``, in order.
+def non_null(*values: Column, element_type: str) -> Column:
+    """array<element_type> of the non-null ``values``, in order.
 
     Built from one-element arrays rather than ``filter(array(...))``: a higher-order function is
     evaluated row by row by the interpreter, and with it every check below it (regexes, timestamp
     parsing, attribute lookups), with no common-subexpression sharing. ``flatten`` is code-generated.
     """
-    none = F.array().cast("array<string>")
-    if not checks:
+    none = F.array().cast(f"array<{element_type}>")
+    if not values:
         return none
-    texts = [c.cast("string") for c in checks]
-    return F.flatten(F.array(*[F.when(t.isNotNull(), F.array(t)).otherwise(none) for t in texts]))
+    return F.flatten(F.array(*[F.when(v.isNotNull(), F.array(v)).otherwise(none) for v in values]))
 
 
-def array_errors(array_col: Column, check) -> Column:
-    """Errors of every element of ``array_col``; ``check(element) -> array<string>``."""
-    return F.flatten(F.coalesce(F.transform(array_col, check), F.array().cast("array<array<string>>")))
+def errors(*checks: Column) -> Column:
+    """Array of the reasons among ``checks`` (each a reason or null), in order."""
+    return non_null(*checks, element_type=REASON_DDL)
+
+
+def array_errors(array_col: Column, check: Callable[[Column], Column]) -> Column:
+    """Reasons of every element of ``array_col``; ``check(element)`` returns an array of reasons."""
+    return F.flatten(F.coalesce(F.transform(array_col, check), F.array().cast(f"array<array<{REASON_DDL}>>")))
 
 
 def all_errors(*arrays: Column) -> Column:
-    """Concatenate error arrays (null arrays count as none)."""
-    return F.concat(*[F.coalesce(a, F.array().cast("array<string>")) for a in arrays])
+    """Concatenate reason arrays (null arrays count as none)."""
+    return F.concat(*[F.coalesce(a, no_reasons()) for a in arrays])
 
 
 # ---------------------------------------------------------------- timestamps
@@ -246,7 +279,10 @@ def extended_data_error(col: Column, path: str, max_encoded: int) -> Column:
     empty = text.isNull() | text.isin("", "{}", "null", '""')
     is_object = F.from_json(text, MapType(StringType(), StringType())).isNotNull()
     return (
-        F.when(empty, F.lit(None).cast("string"))
-        .when(~is_object, F.lit(f"{path}: extendedData is not a JSON object"))
-        .when(F.length(extended_data(col)) > max_encoded, F.lit(f"{path}: extendedData larger than {max_encoded}"))
+        F.when(empty, no_reason())
+        .when(~is_object, reason(VALIDATION, f"{path}: extendedData is not a JSON object"))
+        .when(
+            F.length(extended_data(col)) > max_encoded,
+            reason(VALIDATION, f"{path}: extendedData larger than {max_encoded}"),
+        )
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from transforms.reasons import messages, stored_type
 from transforms.records import FALLBACK_TS
 from transforms.schemas import SCHEMAS
 
@@ -32,3 +33,8 @@ def bo_frame(spark: SparkSession, bo: str, lines: list[str]) -> DataFrame:
         F.array().cast("array<string>").alias("partial_fields"),
         F.lit(FALLBACK).alias(FALLBACK_TS),
     )
+
+
+def reasons_by_line(df: DataFrame, reasons: Column) -> DataFrame:
+    """``line_number``, the messages of ``reasons`` and the error type their codes give (null: none)."""
+    return df.select("line_number", messages(reasons).alias("reasons"), stored_type(reasons).alias("error_type"))

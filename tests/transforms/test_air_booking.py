@@ -9,7 +9,7 @@ import json
 import pytest
 from chispa import assert_df_equality
 
-from tests.transforms.helpers import FALLBACK, bo_frame
+from tests.transforms.helpers import FALLBACK, bo_frame, reasons_by_line
 from transforms import air_booking
 from transforms.person import PAYMENT_FIELDS, PERSON_FIELDS
 from transforms.records import LINEAGE_COLUMNS, RECORD_META_COLUMNS
@@ -327,21 +327,21 @@ def test_reject_reasons(spark):
         booking(passengerInfo__passengers__0__loyaltyPrograms__0__level="a=b"),
     ]
     df = bo_frame(spark, "air_booking", lines)
-    out = df.select("line_number", air_booking.reject_reasons(df, 5000).alias("reasons"))
+    out = reasons_by_line(df, air_booking.reject_reasons(df, 5000))
     expected = spark.createDataFrame(
         [
-            (1, []),
-            (2, [air_booking.INVALID_BO]),
-            (3, [air_booking.INVALID_BO]),
-            (4, [air_booking.MISSING_BOOKING_ID]),
-            (5, []),
-            (6, ["lastUpdatedOn: not an ISO-8601 date-time"]),
-            (7, ["passengers.emails: email address must be populated"]),
-            (8, ["segments.flightNumber: contains a forbidden character"]),
-            (9, ["ancillaryServices.ancillaryServiceSeat: extendedData is not a JSON object"]),
-            (10, ["passengers: extendedData is not a JSON object"]),
-            (11, ["passengers.loyaltyPrograms.level: contains a forbidden character"]),
+            (1, [], None),
+            (2, [air_booking.INVALID_BO], "missing_mandatory"),
+            (3, [air_booking.INVALID_BO], "missing_mandatory"),
+            (4, [air_booking.MISSING_BOOKING_ID], "missing_mandatory"),
+            (5, [], None),
+            (6, ["lastUpdatedOn: not an ISO-8601 date-time"], "invalid_timestamp"),
+            (7, ["passengers.emails: email address must be populated"], "missing_mandatory"),
+            (8, ["segments.flightNumber: contains a forbidden character"], "validation"),
+            (9, ["ancillaryServices.ancillaryServiceSeat: extendedData is not a JSON object"], "validation"),
+            (10, ["passengers: extendedData is not a JSON object"], "validation"),
+            (11, ["passengers.loyaltyPrograms.level: contains a forbidden character"], "validation"),
         ],
-        "line_number long, reasons array<string>",
+        "line_number long, reasons array<string>, error_type string",
     )
     assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)

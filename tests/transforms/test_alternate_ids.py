@@ -7,7 +7,7 @@ import json
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from tests.transforms.helpers import FALLBACK, RUN_ID, bo_frame
+from tests.transforms.helpers import FALLBACK, RUN_ID, bo_frame, reasons_by_line
 from transforms.alternate_ids import alternate_id_errors, alternate_profile_id_records
 
 LINE = {
@@ -93,7 +93,7 @@ def test_missing_last_updated_is_kept_empty_and_ts_uses_fallback(spark):
 
 def test_entry_errors_name_each_bad_field(spark):
     df = bo_frame(spark, "hotel_stay", [json.dumps(LINE), json.dumps(NO_IDS)])
-    out = df.select("line_number", alternate_id_errors(F.col("data.alternateProfileIds")).alias("errors"))
+    out = reasons_by_line(df, alternate_id_errors(F.col("data.alternateProfileIds")))
     expected = spark.createDataFrame(
         [
             (
@@ -102,9 +102,10 @@ def test_entry_errors_name_each_bad_field(spark):
                     "alternateProfileIds.value: contains a forbidden character",
                     "alternateProfileIds.description: contains a forbidden character",
                 ],
+                "validation",
             ),
-            (2, []),
+            (2, [], None),
         ],
-        "line_number long, errors array<string>",
+        "line_number long, reasons array<string>, error_type string",
     )
     assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)

@@ -7,7 +7,7 @@ import json
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from tests.transforms.helpers import FALLBACK, bo_frame
+from tests.transforms.helpers import FALLBACK, bo_frame, reasons_by_line
 from transforms import clickstream
 from transforms.values import generated_id
 
@@ -263,11 +263,11 @@ def test_reject_reasons(spark):
     bad = dict(EVENT, attributes=bad_attrs, event_timestamp="yesterday", device={"useragent": "u" * 256})
     long_url = dict(EVENT, attributes=[attr("string", "url", stringValue="h" * 256)], extendedData="[1]")
     df = bo_frame(spark, "clickstream", [json.dumps(EVENT), json.dumps(BARE), json.dumps(bad), json.dumps(long_url)])
-    out = df.select("line_number", clickstream.reject_reasons(df, 5000).alias("reasons"))
+    out = reasons_by_line(df, clickstream.reject_reasons(df, 5000))
     expected = spark.createDataFrame(
         [
-            (1, []),
-            (2, []),
+            (1, [], None),
+            (2, [], None),
             (
                 3,
                 [
@@ -278,9 +278,14 @@ def test_reject_reasons(spark):
                     "attributes.customer_email: invalid email address",
                     "attributes.customer_phone: phone number longer than 30 characters",
                 ],
+                "invalid_timestamp",
             ),
-            (4, ["attributes.url: longer than 255 characters", "extendedData: extendedData is not a JSON object"]),
+            (
+                4,
+                ["attributes.url: longer than 255 characters", "extendedData: extendedData is not a JSON object"],
+                "validation",
+            ),
         ],
-        "line_number long, reasons array<string>",
+        "line_number long, reasons array<string>, error_type string",
     )
     assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)

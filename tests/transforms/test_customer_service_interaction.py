@@ -8,7 +8,7 @@ import json
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from tests.transforms.helpers import bo_frame
+from tests.transforms.helpers import bo_frame, reasons_by_line
 from transforms import customer_service_interaction as csi
 from transforms.values import generated_id
 
@@ -154,14 +154,14 @@ def test_reject_reasons(spark):
     no_conversation = {k: v for k, v in CSI.items() if k != "conversation"}
     lines = [CSI, dict(CSI, conversation=[]), no_conversation, too_many, too_long, bad]
     df = bo_frame(spark, "customer_service_interaction", [json.dumps(line) for line in lines])
-    out = df.select("line_number", csi.reject_reasons(df, 5000).alias("reasons"))
+    out = reasons_by_line(df, csi.reject_reasons(df, 5000))
     expected = spark.createDataFrame(
         [
-            (1, []),
-            (2, [csi.NO_CONVERSATION]),
-            (3, [csi.NO_CONVERSATION]),
-            (4, [csi.TOO_MANY_ITEMS]),
-            (5, [csi.TOO_MUCH_CONTENT]),
+            (1, [], None),
+            (2, [csi.NO_CONVERSATION], "missing_mandatory"),
+            (3, [csi.NO_CONVERSATION], "missing_mandatory"),
+            (4, [csi.TOO_MANY_ITEMS], "validation"),
+            (5, [csi.TOO_MUCH_CONTENT], "validation"),
             (
                 6,
                 [
@@ -174,8 +174,9 @@ def test_reject_reasons(spark):
                     "conversation.from: contains a forbidden character",
                     "conversation.extendedData: extendedData is not a JSON object",
                 ],
+                "invalid_timestamp",
             ),
         ],
-        "line_number long, reasons array<string>",
+        "line_number long, reasons array<string>, error_type string",
     )
     assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)

@@ -7,7 +7,7 @@ import json
 
 from chispa import assert_df_equality
 
-from tests.transforms.helpers import bo_frame
+from tests.transforms.helpers import bo_frame, reasons_by_line
 from transforms import guest_profile
 
 GUEST = {
@@ -86,10 +86,10 @@ def test_reject_reasons(spark):
         "extendedData": "[1, 2]",
     }
     df = bo_frame(spark, "guest_profile", [json.dumps(GUEST), json.dumps(bad)])
-    out = df.select("line_number", guest_profile.reject_reasons(df, 5000).alias("reasons"))
+    out = reasons_by_line(df, guest_profile.reject_reasons(df, 5000))
     expected = spark.createDataFrame(
         [
-            (1, []),
+            (1, [], None),
             (
                 2,
                 [
@@ -98,8 +98,9 @@ def test_reject_reasons(spark):
                     "guest_profile: extendedData is not a JSON object",
                     "loyaltyPrograms.pointUnit: contains a forbidden character",
                 ],
+                "validation",
             ),
         ],
-        "line_number long, reasons array<string>",
+        "line_number long, reasons array<string>, error_type string",
     )
     assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)

@@ -8,7 +8,7 @@ import json
 
 from chispa import assert_df_equality
 
-from tests.transforms.helpers import bo_frame
+from tests.transforms.helpers import bo_frame, reasons_by_line
 from transforms import hotel_booking
 
 
@@ -148,12 +148,12 @@ def test_reject_reasons(spark):
     }
     lines = [BOOKING, {"id": "B3"}, {"id": "B4", "segments": []}, bad_segment]
     df = bo_frame(spark, "hotel_booking", [json.dumps(x) for x in lines])
-    out = df.select("line_number", hotel_booking.reject_reasons(df, 5000).alias("reasons"))
+    out = reasons_by_line(df, hotel_booking.reject_reasons(df, 5000))
     expected = spark.createDataFrame(
         [
-            (1, []),
-            (2, [hotel_booking.NO_SEGMENT]),
-            (3, [hotel_booking.NO_SEGMENT]),
+            (1, [], None),
+            (2, [hotel_booking.NO_SEGMENT], "missing_mandatory"),
+            (3, [hotel_booking.NO_SEGMENT], "missing_mandatory"),
             (
                 4,
                 [
@@ -161,8 +161,9 @@ def test_reject_reasons(spark):
                     "segments.products.roomType.code: contains a forbidden character",
                     "segments.additionalGuests.emails.address: invalid email address",
                 ],
+                "validation",
             ),
         ],
-        "line_number long, reasons array<string>",
+        "line_number long, reasons array<string>, error_type string",
     )
     assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)

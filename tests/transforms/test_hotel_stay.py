@@ -7,7 +7,7 @@ import json
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from tests.transforms.helpers import bo_frame
+from tests.transforms.helpers import bo_frame, reasons_by_line
 from transforms import hotel_stay
 from transforms.values import generated_id
 
@@ -123,12 +123,12 @@ def test_reject_reasons(spark):
     bad["alternateProfileIds"] = [{"name": "n{", "value": "v"}]
     lines = [STAY, dict(STAY, revenue=[]), {k: v for k, v in STAY.items() if k != "revenue"}, bad]
     df = bo_frame(spark, "hotel_stay", [json.dumps(line) for line in lines])
-    out = df.select("line_number", hotel_stay.reject_reasons(df, 5000).alias("reasons"))
+    out = reasons_by_line(df, hotel_stay.reject_reasons(df, 5000))
     expected = spark.createDataFrame(
         [
-            (1, []),
-            (2, [hotel_stay.NO_REVENUE]),
-            (3, [hotel_stay.NO_REVENUE]),
+            (1, [], None),
+            (2, [hotel_stay.NO_REVENUE], "missing_mandatory"),
+            (3, [hotel_stay.NO_REVENUE], "missing_mandatory"),
             (
                 4,
                 [
@@ -140,8 +140,9 @@ def test_reject_reasons(spark):
                     "revenue.extendedData: extendedData is not a JSON object",
                     "alternateProfileIds.name: contains a forbidden character",
                 ],
+                "invalid_timestamp",
             ),
         ],
-        "line_number long, reasons array<string>",
+        "line_number long, reasons array<string>, error_type string",
     )
     assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)

@@ -7,7 +7,7 @@ import json
 
 from chispa import assert_df_equality
 
-from tests.transforms.helpers import FALLBACK, bo_frame
+from tests.transforms.helpers import FALLBACK, bo_frame, reasons_by_line
 from transforms import pax_profile
 from transforms.records import LINEAGE_COLUMNS, RECORD_META_COLUMNS
 
@@ -129,10 +129,10 @@ def test_reject_reasons(spark):
         "extendedData": "not json",
     }
     df = bo_frame(spark, "pax_profile", [json.dumps(FULL), json.dumps(bad)])
-    out = df.select("line_number", pax_profile.reject_reasons(df, 5000).alias("reasons"))
+    out = reasons_by_line(df, pax_profile.reject_reasons(df, 5000))
     expected = spark.createDataFrame(
         [
-            (1, []),
+            (1, [], None),
             (
                 2,
                 [
@@ -145,8 +145,9 @@ def test_reject_reasons(spark):
                     "loyaltyPrograms.transactions.id: contains a forbidden character",
                     "alternateProfileIds.name: contains a forbidden character",
                 ],
+                "invalid_timestamp",
             ),
         ],
-        "line_number long, reasons array<string>",
+        "line_number long, reasons array<string>, error_type string",
     )
     assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)

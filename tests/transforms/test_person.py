@@ -8,7 +8,7 @@ import json
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from tests.transforms.helpers import FALLBACK, bo_frame
+from tests.transforms.helpers import FALLBACK, bo_frame, reasons_by_line
 from transforms import person
 
 WALKED = {
@@ -173,7 +173,7 @@ def test_contact_errors_name_each_rule(spark):
         "phones": [{"type": "home", "number": ""}, {"number": "1" * 31}, {"number": "123", "extendedData": "[1]"}],
     }
     df = bo_frame(spark, "pax_profile", [json.dumps(bad), json.dumps(WALKED)])
-    out = df.select("line_number", person.contact_errors(F.col("data"), "p", 5000).alias("errors"))
+    out = reasons_by_line(df, person.contact_errors(F.col("data"), "p", 5000))
     expected = spark.createDataFrame(
         [
             (
@@ -186,10 +186,11 @@ def test_contact_errors_name_each_rule(spark):
                     "p.phones.number: phone number longer than 30 characters",
                     "p.phones: extendedData is not a JSON object",
                 ],
+                "missing_mandatory",
             ),
-            (2, []),
+            (2, [], None),
         ],
-        "line_number long, errors array<string>",
+        "line_number long, reasons array<string>, error_type string",
     )
     assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)
 
