@@ -18,6 +18,7 @@ from jobs import runs
 from jobs.config import Settings, load_identity_conf
 from jobs.delta_io import equals, merge_condition, overwrite_where
 from jobs.identity_tables import accp_tables, ensure_identity_tables, read_identity
+from jobs.inputs import InputError
 from matching.attributes import identity_attributes
 from matching.identity.edges import AUTO_MATCH
 from matching.model.conf import matching_conf
@@ -38,6 +39,10 @@ from matching.splink_settings import UNIQUE_ID, MatchingConf
 from resolution.manual import merge_pairs
 
 
+class NoRecordsError(InputError):
+    """Matching asked of a domain (or warehouse) that holds no ingested records: a usage error (exit 2)."""
+
+
 def build_features(
     spark: SparkSession, settings: Settings, domain: str, conf: MatchingConf, per_traveller: bool = False
 ) -> DataFrame:
@@ -48,6 +53,10 @@ def build_features(
     """
     ensure_identity_tables(spark, settings)
     tables = accp_tables(spark, settings, domain)
+    if not tables:
+        raise NoRecordsError(
+            f"domain {domain!r} has no ACCP records under {settings.warehouse}: run `upt ingest` and `upt resolve` first"
+        )
     identity = load_identity_conf(settings)
     # Checkpointed inputs keep the optimizer away from the normalisation expressions of 14 tables.
     attributes = identity_attributes(tables, str(identity.get("default_country_code", "1"))).localCheckpoint()
