@@ -21,10 +21,6 @@ os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 # Validation after ingest and resolve is on in every conf; the suite's many small ingests skip it
 # (tests of the hook turn it back on for their run).
 os.environ.setdefault("UPT_VALIDATE_AFTER_JOBS", "false")
-# Every JVM of the run (the test session, each `upt` child, spark-submit under Airflow, Trino) is
-# short-lived or works on tiny data: C1 alone compiles its generated code about twice as fast and
-# the C2 peak speed is never reached (docs/performance.md, "test-suite time").
-os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1")
 
 
 def _free_port() -> int:
@@ -85,6 +81,11 @@ def spark(settings):
     from jobs.spark import build_spark
 
     session = build_spark(settings, app_name="upt-tests")
+    # The JVMs started after this one (each `upt` child process, spark-submit under Airflow, Trino)
+    # are cold and short-lived: with C1 alone they compile Spark's generated code about twice as fast
+    # and never reach C2's peak speed anyway. The session itself keeps both compilers: it runs for
+    # the whole suite (docs/performance.md, "Test-suite time").
+    os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1")
     yield session
     session.stop()
 
