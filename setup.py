@@ -53,6 +53,10 @@ setup(
             "resolution.*",
             "publishing",
             "publishing.*",
+            "ingestion",
+            "ingestion.*",
+            "storage",
+            "storage.*",
         ]
     ),
     package_data={"conf": ["*.yaml", "**/*.yaml", "**/*.json"]},

@@ -22,7 +22,7 @@ job=${1:?usage: ./spark-submit.sh <job> [args]}; shift
 
 mkdir -p dist
 rm -f dist/upt_lakehouse.zip
-"$PY" -m zipfile -c dist/upt_lakehouse.zip jobs transforms matching resolution publishing lifecycle quality conf datagen
+"$PY" -m zipfile -c dist/upt_lakehouse.zip jobs ingestion storage transforms matching resolution publishing lifecycle quality conf datagen
 
 jars=$("$PY" -m jobs.jars | paste -sd, -)
 SPARK_HOME=$("$PY" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')

@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from datagen import Options, generate
+from ingestion.run import ingest
 from jobs.cli import configure_logging
 from jobs.config import load_settings
-from jobs.ingest import ingest
 from jobs.spark import build_spark
 from transforms.schemas import SCHEMAS
 

@@ -1,4 +1,5 @@
-"""Entry points, the `upt` CLI, the Spark session factory, configuration and table I/O.
+"""Entry points: one thin module per `upt` command, the CLI, the Spark session factory and configuration.
 
-Only this package reads files, writes tables or owns a SparkSession; transforms/ and matching/ stay pure.
+The work itself lives in the domain packages (ingestion/, storage/, resolution/, publishing/, ...);
+transforms/ and matching/ stay pure.
 """

@@ -7,7 +7,7 @@ with ``upt <cmd>: error: --flag: <why>`` and exit code 2. Conf values that name 
 by ``validate_settings`` when the settings are loaded.
 
 Validation is the first line; the second is that no value ever reaches SQL text: filters are
-Column expressions (``jobs.delta_io.equals``) or bound parameters. The names accepted here are also
+Column expressions (``storage.delta_io.equals``) or bound parameters. The names accepted here are also
 safe as folder names (no path separator, no ``..``), as the domain is one under landing and
 checkpoints.
 """

@@ -18,9 +18,9 @@ import sys
 from pyspark.sql import functions as F
 
 from jobs.config import load_matching_conf, load_settings
-from jobs.delta_io import table_exists
 from matching.explain import format_waterfall
 from matching.model.review import ExplainError, best_matches, explain_pair
+from storage.delta_io import table_exists
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 
 from pyspark.sql import SparkSession
 
-from jobs import tables
 from jobs.config import Settings
 from lifecycle.concurrency import is_concurrent_conflict
+from storage import tables
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import sys
 from pyspark.sql import functions as F
 
 from jobs.config import LAYERS, load_settings
-from jobs.delta_io import table_exists, table_names
+from storage.delta_io import table_exists, table_names
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -13,9 +13,7 @@ import json
 import sys
 
 from jobs.config import load_settings
-from quality.validation import after_job, list_suites, validate
-
-__all__ = ["add_arguments", "after_job", "run"]  # after_job: jobs.ingest still imports it from here
+from quality.validation import list_suites, validate
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -18,9 +18,9 @@ from pyspark.sql.types import LongType, MapType, StringType, StructField, Struct
 
 from jobs import runs
 from jobs.config import Settings
-from jobs.delta_io import ensure_table, equals, insert_new, latest_version, operation_metrics_since, table_exists
 from jobs.inputs import InputError, check_domain
 from lifecycle import warehouse
+from storage.delta_io import ensure_table, equals, insert_new, latest_version, operation_metrics_since, table_exists
 
 DOMAINS = StructType(
     [
@@ -157,7 +157,7 @@ def purge_deletion_vectors(spark: SparkSession, path: str) -> None:
     """With deletion vectors a DELETE only marks rows: rewrite the files so no current file holds them."""
     properties = DeltaTable.forPath(spark, path).detail().select("properties").first()["properties"] or {}
     if enabled(properties.get("delta.enableDeletionVectors", "false")):
-        from jobs.delta_io import path_identifier
+        from storage.delta_io import path_identifier
 
         spark.sql(f"REORG TABLE {path_identifier(path)} APPLY (PURGE)")
 

@@ -29,10 +29,10 @@ from pyspark.sql.types import ArrayType, LongType, MapType, StringType, StructFi
 
 from jobs import runs
 from jobs.config import Settings
-from jobs.delta_io import ensure_table, equals
 from jobs.inputs import check_domain
 from lifecycle import warehouse
 from lifecycle.domains import delete_rows, purge_deletion_vectors, user, vacuum_tables
+from storage.delta_io import ensure_table, equals
 
 ERASURES = StructType(
     [

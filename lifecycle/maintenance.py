@@ -22,8 +22,8 @@ from pyspark.sql import functions as F
 
 from jobs import runs
 from jobs.config import LAYERS, Settings
-from jobs.delta_io import latest_version, operation_metrics_since, partition_filter, table_exists, table_names
 from publishing.catalog import publish
+from storage.delta_io import latest_version, operation_metrics_since, partition_filter, table_exists, table_names
 
 log = logging.getLogger("upt.maintain")
 DELTA_MIN_RETENTION_HOURS = 168

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pyspark.sql import SparkSession
 
 from jobs.config import LAYERS, Settings
-from jobs.delta_io import table_exists
+from storage.delta_io import table_exists
 
 
 def _fs(spark: SparkSession, path: str):

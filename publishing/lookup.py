@@ -14,7 +14,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from jobs.config import Settings
-from jobs.delta_io import table_exists
+from storage.delta_io import table_exists
 from transforms.traveller_schema import RECORD_ARRAYS
 
 SUMMARY_COLUMNS = (

@@ -81,7 +81,7 @@ def evaluate(
     scope = "identified" if identified_only else "all"
     rows = [{"scope": scope, "method": "rules", "threshold": None, **pairwise_scores(mapping, truth)}]
     matches_path = settings.table_path("matching", "profile_matches")
-    from jobs.delta_io import table_exists
+    from storage.delta_io import table_exists
 
     if table_exists(spark, matches_path):
         matches = spark.read.format("delta").load(matches_path).where(F.col("domain") == domain).localCheckpoint()

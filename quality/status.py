@@ -9,8 +9,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from jobs.config import Settings
-from jobs.delta_io import table_exists
 from quality.frames import landing_day, last_runs
+from storage.delta_io import table_exists
 from transforms.registry import ACCP_OBJECT_TYPES
 
 

@@ -15,14 +15,14 @@ from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs import identity_tables as it
 from jobs import runs
 from jobs.config import Settings
-from jobs.delta_io import merge_condition
-from jobs.identity_tables import ensure_identity_tables, read_identity
 from matching.identity.edges import AUTO_MATCH
 from matching.identity.links import pair_links, split_rows
 from resolution.resolve import resolve
+from storage import identity_tables as it
+from storage.delta_io import merge_condition
+from storage.identity_tables import ensure_identity_tables, read_identity
 
 
 def _members(spark: SparkSession, settings: Settings, domain: str, profile_id: str):

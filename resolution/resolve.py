@@ -13,11 +13,8 @@ from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs import identity_tables as it
 from jobs import runs
 from jobs.config import Settings, load_identity_conf
-from jobs.delta_io import insert_new, merge_condition, table_exists
-from jobs.identity_tables import accp_tables, ensure_identity_tables, read_identity
 from jobs.inputs import mask
 from lifecycle.journal import Journal, crash_point
 from matching.attributes import identity_attributes, traveller_ids
@@ -28,6 +25,9 @@ from matching.identity.plan import merge_rows, profile_mapping, registry_changes
 from matching.profiles import absorbed_profiles, assign_profiles
 from matching.rules import candidate_edges, parse_rules
 from publishing.gold import build_traveller
+from storage import identity_tables as it
+from storage.delta_io import insert_new, merge_condition, table_exists
+from storage.identity_tables import accp_tables, ensure_identity_tables, read_identity
 
 
 def sync_merge_requests(spark: SparkSession, settings: Settings, domain: str, current: DataFrame, now) -> int:

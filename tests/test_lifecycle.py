@@ -7,9 +7,9 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
 from jobs.config import load_settings
-from jobs.delta_io import equals, merge_condition, overwrite_where
 from lifecycle.erasure import row_condition
 from lifecycle.journal import MARKER, Journal
+from storage.delta_io import equals, merge_condition, overwrite_where
 
 
 def test_overwrite_where_replaces_only_the_matching_rows_and_treats_values_as_data(spark, tmp_path):
@@ -78,7 +78,7 @@ def test_a_commit_race_is_recognised_through_the_exception_chain():
 def test_two_creators_of_one_table_both_go_on_with_it(spark, tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from jobs.delta_io import ensure_table
+    from storage.delta_io import ensure_table
 
     path = str(tmp_path / "ops_table")
     schema = StructType([StructField("domain", StringType()), StructField("value", StringType())])

@@ -1,6 +1,6 @@
 """What every business-object module (``transforms/<business_object>.py``) provides to the ingest.
 
-The ingest (``jobs.ingest_batch.BatchProcessor``) knows a module only through these names, so a
+The ingest (``ingestion.batch.BatchProcessor``) knows a module only through these names, so a
 module that lacks one fails when the registry loads it, not in the middle of a batch.
 """
 

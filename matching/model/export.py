@@ -9,8 +9,8 @@ from pyspark.sql import functions as F
 
 from jobs import runs
 from jobs.config import Settings
-from jobs.delta_io import ensure_table, equals, overwrite_where
 from matching.model.tables import MATCH_EXPORTS, ensure_matching_tables, read_table, table_path
+from storage.delta_io import ensure_table, equals, overwrite_where
 
 
 def dynamo_items(matches: DataFrame, domain: str) -> DataFrame:

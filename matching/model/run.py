@@ -16,8 +16,6 @@ from pyspark.sql import functions as F
 
 from jobs import runs
 from jobs.config import Settings, load_identity_conf
-from jobs.delta_io import equals, merge_condition, overwrite_where
-from jobs.identity_tables import accp_tables, ensure_identity_tables, read_identity
 from jobs.inputs import InputError
 from matching.attributes import identity_attributes
 from matching.identity.edges import AUTO_MATCH
@@ -37,6 +35,8 @@ from matching.model.training import train_model
 from matching.profile_features import FEATURE_COLUMNS, identified, person_details, profile_features
 from matching.splink_settings import UNIQUE_ID, MatchingConf
 from resolution.manual import merge_pairs
+from storage.delta_io import equals, merge_condition, overwrite_where
+from storage.identity_tables import accp_tables, ensure_identity_tables, read_identity
 
 
 class NoRecordsError(InputError):

@@ -8,8 +8,8 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import DoubleType, StringType, StructField, StructType, TimestampType
 
 from jobs.config import Settings
-from jobs.delta_io import ensure_table, equals, merge_condition, overwrite_where
 from matching.splink_settings import UNIQUE_ID
+from storage.delta_io import ensure_table, equals, merge_condition, overwrite_where
 
 PROFILE_MATCHES = StructType(
     [

@@ -6,7 +6,7 @@ import pytest
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from jobs.ingest_batch import reject_type
+from ingestion.batch import reject_type
 from transforms.reasons import (
     INVALID_TIMESTAMP,
     MISSING_MANDATORY,

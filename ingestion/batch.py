@@ -21,9 +21,9 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
-from jobs import delta_io, tables
+from ingestion.staging import BatchStaging
 from jobs.config import Settings
-from jobs.staging import BatchStaging
+from storage import delta_io, tables
 from transforms import arrow
 from transforms import lines as line_rules
 from transforms.reasons import messages, stored_type
@@ -341,7 +341,7 @@ class BatchProcessor:
             .when(F.size(reasons) > 0, F.array_join(messages(reasons), "; "))
         )
         # Parsed once and staged as Parquet: every ACCP table of the object reads back only the
-        # columns it needs instead of parsing the JSON again (see jobs/staging.py).
+        # columns it needs instead of parsing the JSON again (see ingestion/staging.py).
         accepted_line = reject_message.isNull()
         # An id generated from the whole object needs its JSON; staged here, only where it is needed,
         # so that no table query reads every nested field of ``data`` (see records.object_json).

@@ -7,7 +7,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, BooleanType, StringType, StructField, StructType, TimestampType
 
 from jobs.config import Settings
-from jobs.delta_io import ensure_table, table_exists
+from storage.delta_io import ensure_table, table_exists
 from transforms.registry import ACCP_OBJECT_TYPES
 
 
