@@ -59,6 +59,18 @@ class RunCounters:
     def add(self, target: dict[str, int], key: str, value: int) -> None:
         target[key] = target.get(key, 0) + int(value)
 
+    def job_run_fields(self) -> dict:
+        """The ``ops/job_runs`` columns these totals fill (ingest and replay write the same ones)."""
+        return {
+            "lines_read": self.lines_read,
+            "lines_accepted": self.lines_accepted,
+            "lines_rejected": self.lines_rejected,
+            "duplicates": self.duplicates,
+            "files_read": self.files_read,
+            "rejected_by_type": self.rejected_by_type,
+            "written": self.written,
+        }
+
 
 @dataclass
 class CheckedObject:
