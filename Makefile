@@ -63,12 +63,18 @@ demo: $(STAMP)
 	$(BIN)/upt status --domain demo --warehouse $(DEMO)/warehouse
 	$(BIN)/upt report --domain demo --warehouse $(DEMO)/warehouse --out $(DEMO)/report.html
 
+# One process by default: on this 2-core box two pytest-xdist workers (two Spark sessions plus the
+# child JVMs) were slower than one (docs/performance.md, "Test-suite time"). On a bigger machine
+# TEST_WORKERS=N runs N workers, one test file at a time each, end-to-end files first.
+TEST_WORKERS ?= 0
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
+
 test: $(STAMP) $(AIRFLOW_STAMP) trino-server
-	$(BIN)/pytest
+	$(BIN)/pytest $(XDIST)
 
 # Unit tests only: the transforms, matching and quality functions on inline rows (no whole-CLI runs).
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest $(XDIST) -m "not e2e"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

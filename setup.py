@@ -12,6 +12,7 @@ QUALITY = ["great-expectations==1.24.1"]
 DEV = [
     "pytest>=8",
     "pytest-timeout",
+    "pytest-xdist>=3.6",  # make test: two workers, one test file at a time each
     "chispa==0.12.0",
     "moto[server]>=5",
     "deltalake>=1.0",

@@ -132,3 +132,13 @@ def demo_warehouse(spark, tmp_path_factory):
     upt_in_process(spark, "ingest", "--domain", domain, "--landing", str(landing), "--warehouse", str(warehouse))
     upt_in_process(spark, "resolve", "--domain", domain, "--warehouse", str(warehouse))
     return str(landing), str(warehouse), domain
+
+
+def pytest_collection_modifyitems(config, items):
+    """Whole-path (e2e) modules first, in file order, then the unit tests.
+
+    `make test` runs two workers, one file at a time each (pytest-xdist `--dist loadfile
+    --no-loadscope-reorder`): the long end-to-end files start at once and the many short unit files
+    fill the gaps at the end, instead of one long file starting last and running alone.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)

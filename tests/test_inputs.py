@@ -60,7 +60,7 @@ ID_FLAGS = {
     "errors": ["--ids"],
     "forget": ["--traveller-id"],
 }
-OTHER_FLAGS = {
+OTHER_FLAGS = [  # a list: test ids must come out in one order in every pytest worker
     ("ingest", "--objects"),
     ("ingest", "--from-date"),
     ("validate", "--tables"),
@@ -68,7 +68,7 @@ OTHER_FLAGS = {
     ("errors", "--since"),
     ("match", "--table"),
     ("publish", "--database"),
-}
+]
 
 
 def _with(argv: list[str], flag: str, value: str) -> list[str]:

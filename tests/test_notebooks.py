@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -12,15 +13,18 @@ from nbclient import NotebookClient
 from tests.e2e_helpers import upt_in_process
 
 # The first test also builds the shared warehouse (and starts Trino): more than the default 900 s on a busy box.
-pytestmark = pytest.mark.timeout(1800)
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 
 @pytest.fixture(scope="module")
-def matched(spark, demo_warehouse):
-    """The shared demo warehouse with a trained model and a match run (what the matching notebook reads)."""
-    landing, warehouse, domain = demo_warehouse
+def matched(spark, demo_warehouse, tmp_path_factory):
+    """A copy of the shared demo warehouse with a trained model and a match run (what the matching
+    notebook reads); the Trino tests read the shared one unchanged."""
+    landing, shared, domain = demo_warehouse
+    warehouse = str(tmp_path_factory.mktemp("nb") / "warehouse")
+    shutil.copytree(shared, warehouse)
     upt_in_process(spark, "match", "train", "--domain", domain, "--warehouse", warehouse)
     upt_in_process(spark, "match", "--domain", domain, "--warehouse", warehouse)
     return landing, warehouse, domain

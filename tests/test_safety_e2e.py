@@ -25,7 +25,7 @@ from tests.e2e_helpers import UPT, accp_tables, content, table_versions, upt, up
 D = "safety_e2e"
 # The module fixture ingests (with validation) and resolves; on a shared 2-core box that can take
 # longer than the suite's per-test default.
-pytestmark = pytest.mark.timeout(1800)
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 
 
 @contextlib.contextmanager

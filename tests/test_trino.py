@@ -13,7 +13,7 @@ from publishing.catalog import ACCP_TYPES
 from tests.e2e_helpers import upt_in_process
 
 # The first test also builds the shared warehouse (and starts Trino): more than the default 900 s on a busy box.
-pytestmark = pytest.mark.timeout(1800)
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 DATABASE = "upt_it"
 ROLES = """
 roles:
