@@ -20,6 +20,7 @@ from jobs import runs
 from jobs.config import Settings
 from jobs.inputs import InputError, check_domain
 from lifecycle import warehouse
+from lifecycle.concurrency import is_concurrent_conflict
 from storage.delta_io import ensure_table, equals, insert_new, latest_version, operation_metrics_since, table_exists
 
 DOMAINS = StructType(
@@ -94,7 +95,13 @@ def require(spark: SparkSession, settings: Settings, domain: str) -> None:
         return
     checkpoints = warehouse.domain_folders(settings, domain)[0]
     if enabled(settings.get("ingest.auto_create_domains", False)) or warehouse.list_dirs(spark, checkpoints):
-        create(spark, settings, domain)
+        try:
+            create(spark, settings, domain)
+        except Exception as exc:
+            # Two first runs of one domain register it at once: the loser's insert conflicts with
+            # the winner's row, which is the row it wanted. Anything else is a real failure.
+            if not (is_concurrent_conflict(exc) and exists(spark, settings, domain)):
+                raise
         return
     raise UnknownDomainError(
         f"unknown domain {domain!r}: create it first with `upt domain create {domain}` "

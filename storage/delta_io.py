@@ -7,6 +7,7 @@ micro-batch that runs twice (crash before the checkpoint commit) leaves the same
 from __future__ import annotations
 
 import json
+import time
 
 from delta.tables import DeltaTable
 from pyspark.sql import Column, DataFrame, SparkSession, Window
@@ -15,6 +16,8 @@ from pyspark.sql.types import StructType
 
 from lifecycle.concurrency import is_concurrent_conflict
 
+# How long a job that lost the race to create a table waits for the winner's version 0.
+FIRST_COMMIT_WAIT_SECONDS = 60.0
 RECORD_KEY = ("domain", "accp_object_id", "traveller_id")
 # File statistics of an ACCP table: its keys (MERGE), its timestamp, and the lineage that the gold
 # build (ingested_at) and per-run lookups (run_id) filter on. Delta's default (the first 32
@@ -109,10 +112,15 @@ def ensure_table(
             builder.execute()
             return schema, True
         except Exception as exc:
-            # Two jobs creating one table at once (two domains' first runs): the loser's commit of
-            # version 0 fails; the table the winner made is the one we wanted, so carry on with it.
-            if not (is_concurrent_conflict(exc) and table_exists(spark, path)):
+            # Two jobs creating one table at once (two domains' first runs): the loser either fails
+            # its commit of version 0 or finds the winner's `_delta_log` before version 0 is in it
+            # (DELTA_TABLE_NOT_FOUND). The table the winner makes is the one we wanted: wait for it.
+            if not (is_concurrent_conflict(exc) or "DELTA_TABLE_NOT_FOUND" in str(exc)):
                 raise
+            if not wait_for_first_commit(spark, path):
+                if not clear_empty_log(spark, path):
+                    raise
+                return ensure_table(spark, path, schema, partition_by, stats_columns)  # a crash's leftover
     current = spark.read.format("delta").load(path).schema
     missing = [f for f in schema.fields if f.name not in set(current.fieldNames())]
     if not missing:
@@ -202,6 +210,27 @@ def insert_new(spark: SparkSession, source: DataFrame, path: str, key: tuple[str
     before = latest_version(spark, path)
     DeltaTable.forPath(spark, path).alias("t").merge(source.alias("s"), condition).whenNotMatchedInsertAll().execute()
     return operation_metrics_since(spark, path, before)
+
+
+def wait_for_first_commit(spark: SparkSession, path: str, seconds: float | None = None) -> bool:
+    """True once ``path`` has a committed version; polls the log listing for up to ``seconds``."""
+    deadline = time.monotonic() + (FIRST_COMMIT_WAIT_SECONDS if seconds is None else seconds)
+    while latest_version(spark, path) < 0:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
+def clear_empty_log(spark: SparkSession, path: str) -> bool:
+    """Remove a ``_delta_log`` folder that holds no file at all (a crash between its creation and
+    version 0). Delta refuses to create a table over it, so without this the table stays wedged."""
+    jvm = spark.sparkContext._jvm
+    log_dir = jvm.org.apache.hadoop.fs.Path(f"{path.rstrip('/')}/_delta_log")
+    fs = log_dir.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if not fs.exists(log_dir) or len(fs.listStatus(log_dir)) > 0:
+        return False
+    return bool(fs.delete(log_dir, False))
 
 
 def latest_version(spark: SparkSession, path: str) -> int:

@@ -86,3 +86,34 @@ def test_two_creators_of_one_table_both_go_on_with_it(spark, tmp_path):
         results = list(pool.map(lambda _: ensure_table(spark, path, schema), range(2)))
     assert [r[0].fieldNames() for r in results] == [["domain", "value"]] * 2
     assert spark.read.format("delta").load(path).count() == 0
+
+
+def test_a_log_folder_without_version_0_is_waited_for_then_cleared(spark, tmp_path, monkeypatch):
+    """A crash between creating `_delta_log` and committing version 0 must not wedge the table."""
+    import storage.delta_io as delta_io
+
+    monkeypatch.setattr(delta_io, "FIRST_COMMIT_WAIT_SECONDS", 0.0)
+    path = tmp_path / "ops_table"
+    (path / "_delta_log").mkdir(parents=True)
+    schema = StructType([StructField("domain", StringType()), StructField("value", StringType())])
+    found, created = delta_io.ensure_table(spark, str(path), schema)
+    assert (found.fieldNames(), created) == (["domain", "value"], True)
+    assert delta_io.latest_version(spark, str(path)) == 0
+
+
+def test_a_creator_that_finds_the_winners_log_before_version_0_goes_on_with_the_winners_table(spark, tmp_path):
+    import threading
+
+    import storage.delta_io as delta_io
+
+    path = tmp_path / "ops_table"
+    (path / "_delta_log").mkdir(parents=True)  # the winner has made the folder, not yet version 0
+    schema = StructType([StructField("domain", StringType()), StructField("value", StringType())])
+    winner = spark.createDataFrame([], "domain string, value string, extra string")
+    late_commit = threading.Timer(3.0, lambda: winner.write.format("delta").partitionBy("domain").save(str(path)))
+    late_commit.start()
+    try:
+        found, created = delta_io.ensure_table(spark, str(path), schema)
+    finally:
+        late_commit.join()
+    assert (found.fieldNames(), created) == (["domain", "value", "extra"], False)

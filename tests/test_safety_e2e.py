@@ -151,8 +151,15 @@ def test_two_ingests_at_once_write_every_line_once(spark, safety, tmp_path):
     # One business object keeps the two cold processes short; pax profiles still feed five tables.
     ingest = ("ingest", "--domain", D, "--landing", str(safety["landing"]), "--objects", "pax_profile")
     args = [*UPT, *ingest, "--warehouse", str(warehouse)]
-    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = [(p.wait(timeout=900), *p.communicate()) for p in procs]
+    # Output goes to files: a full stderr pipe nobody reads yet would block a process's log writes.
+    logs = [(tmp_path / f"out{i}.log", tmp_path / f"err{i}.log") for i in range(2)]
+    procs = []
+    for out, err in logs:
+        with out.open("w") as out_file, err.open("w") as err_file:
+            procs.append(subprocess.Popen(args, stdout=out_file, stderr=err_file, text=True))
+    results = [
+        (p.wait(timeout=900), out.read_text(), err.read_text()) for p, (out, err) in zip(procs, logs, strict=True)
+    ]
     codes = sorted(code for code, _, _ in results)
     assert codes in ([0, 0], [0, 3]), [(c, err[-1500:]) for c, _, err in results]
     for code, _, err in results:
