@@ -184,7 +184,9 @@ def build_traveller(spark: SparkSession, settings: Settings, domain: str, run_id
     metrics: dict = {}
     n_changed = 0
     if n_touched:
-        mapping_t = mapping.join(touched, ["domain", "profile_id"], "left_semi")
+        # Materialised once: every ACCP table's semi-join and both joins inside the build broadcast
+        # it; left as a plan, each broadcast re-read the mapping table (about 30 extra Spark jobs).
+        mapping_t = mapping.join(touched, ["domain", "profile_id"], "left_semi").localCheckpoint()
         travellers = mapping_t.select("domain", "traveller_id")
         records_t = {t: df.join(travellers, ["domain", "traveller_id"], "left_semi") for t, df in records.items()}
         live = (
@@ -201,12 +203,13 @@ def build_traveller(spark: SparkSession, settings: Settings, domain: str, run_id
             ((F.col("_action") == "delete") & F.col("_old_hash").isNotNull())
             | ((F.col("_action") != "delete") & ~F.col("_old_hash").eqNullSafe(F.col("rowHash")))
         )
-        source = source.drop("_old_hash").cache()
+        # Checkpointed, not cached: the MERGE then plans over a small scan instead of re-analysing
+        # the whole 360 build (measured on 12 travellers: the MERGE took 9 s over a cached source).
+        source = source.drop("_old_hash").localCheckpoint()
         n_changed = source.count()
         if n_changed:
             _merge(spark, path, domain, source)
             metrics = last_operation_metrics(spark, path)
-        source.unpersist()
     touched.unpersist()
     write_state(
         spark, settings, {"domain": domain, "table_name": TABLE, "run_id": run_id, "built_at": built_at, **watermarks}
