@@ -152,7 +152,7 @@ class BatchProcessor:
         )
         cached: list[DataFrame] = [classified]
         classified = classified.withColumn("bo_json", F.coalesce(F.col("bo_json"), F.col("line")))
-        self.staging = BatchStaging(self.spark, self.settings, self.domain, self.objects_key, batch_id)
+        self.staging = BatchStaging(self.spark, self.settings, self.domain, self.objects_key, batch_id, self.run_id)
         try:
             self._process(classified, cached)
         finally:

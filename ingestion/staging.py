@@ -5,8 +5,11 @@ step of the ingest; Spark's in-memory cache of a wide nested struct costs more t
 Parquet file written once (as the baseline writes its Delta files) is read back with only the
 columns each table needs (nested schema pruning).
 
-The folder is per domain, set of objects and micro-batch. A replayed batch overwrites it, so a
-crash leaves nothing that changes a later run; it is removed when the batch ends.
+The folder is per domain, set of objects, micro-batch and run: two ingests of one domain started
+together both run batch 0 until one of them loses the race to commit it, and with a shared folder
+the loser's overwrite and clean-up emptied the winner's staged objects under it (measured: the
+winner committed 1 of 10 pax profiles and the batch as done). It is removed when the batch ends; a
+killed run's folder is never read again and goes with `upt domain delete`.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from jobs.config import Settings
 class BatchStaging:
     """Parquet folders of one micro-batch under ``ingest.staging`` (default ``<warehouse>/_staging``)."""
 
-    def __init__(self, spark: SparkSession, settings: Settings, domain: str, objects_key: str, batch_id: int) -> None:
+    def __init__(
+        self, spark: SparkSession, settings: Settings, domain: str, objects_key: str, batch_id: int, run_id: str
+    ) -> None:
         root = settings.get("ingest.staging") or f"{settings.warehouse.rstrip('/')}/_staging"
         self.spark = spark
-        self.root = f"{root.rstrip('/')}/ingest/{domain}/{objects_key}/batch={batch_id}"
+        self.root = f"{root.rstrip('/')}/ingest/{domain}/{objects_key}/batch={batch_id}/{run_id}"
 
     def write(self, df: DataFrame, name: str) -> DataFrame:
         """Write ``df`` to ``<root>/<name>`` and return a reader of it."""
