@@ -104,9 +104,8 @@ def replay(
         if selected:
             scratch_settings = _ScratchErrorSettings(env=settings.env, raw=settings.raw, errors_path=scratch)
             prepare_tables(spark, scratch_settings)
-            processor = BatchProcessor(
-                spark, scratch_settings, domain, run_id, started, counters, objects_key=f"replay-{run_id}"
-            )
+            # Staging is per run already (ingestion/staging.py): "replay" only names the folder.
+            processor = BatchProcessor(spark, scratch_settings, domain, run_id, started, counters, objects_key="replay")
             processor.process_lines(replay_lines(errors, BUSINESS_OBJECTS), 0)
             failing = spark.read.format("delta").load(scratch).select("source_file", "line_number")
             passed = errors.select("domain", "source_file", "line_number").join(
