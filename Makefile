@@ -19,7 +19,7 @@ $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[all]"
-	$(BIN)/python -m jobs.jars > /dev/null   # resolve Delta + hadoop-aws jars from Maven Central once
+	$(BIN)/python -m runtime.jars > /dev/null   # resolve Delta + hadoop-aws jars from Maven Central once
 	touch $(STAMP)
 
 setup: $(STAMP)

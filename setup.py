@@ -36,6 +36,8 @@ setup(
         include=[
             "jobs",
             "jobs.*",
+            "runtime",
+            "runtime.*",
             "transforms",
             "transforms.*",
             "matching",

@@ -14,7 +14,7 @@ PY="$VENV/bin/python"
 [ -x "$PY" ] || make setup >&2
 
 if [ "${1:-}" = "--target" ]; then
-  exec "$PY" -m jobs.submit "$@"
+  exec "$PY" -m runtime.submit "$@"
 fi
 
 job=${1:?usage: ./spark-submit.sh <job> [args]}; shift
@@ -22,9 +22,9 @@ job=${1:?usage: ./spark-submit.sh <job> [args]}; shift
 
 mkdir -p dist
 rm -f dist/upt_lakehouse.zip
-"$PY" -m zipfile -c dist/upt_lakehouse.zip jobs ingestion storage transforms matching resolution publishing lifecycle quality conf datagen
+"$PY" -m zipfile -c dist/upt_lakehouse.zip jobs runtime ingestion storage transforms matching resolution publishing lifecycle quality catalog conf datagen
 
-jars=$("$PY" -m jobs.jars | paste -sd, -)
+jars=$("$PY" -m runtime.jars | paste -sd, -)
 SPARK_HOME=$("$PY" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
 export SPARK_HOME PYSPARK_PYTHON="$PY" PYSPARK_DRIVER_PYTHON="$PY"
 exec "$VENV/bin/spark-submit" \

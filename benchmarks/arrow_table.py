@@ -20,8 +20,8 @@ from pathlib import Path
 from pyspark.sql import functions as F
 
 from benchmarks.upt_corpus import build_corpus, generated_records, sample_records
-from jobs.config import load_settings
-from jobs.spark import build_spark
+from runtime.config import load_settings
+from runtime.spark import build_spark
 from transforms import hotel_stay
 from transforms.arrow import hotel_stay as arrow_hotel_stay
 from transforms.schemas import SCHEMAS

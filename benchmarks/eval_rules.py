@@ -60,9 +60,9 @@ def main() -> int:
     timings["resolve"] = round(time.monotonic() - clock, 1)
     summary = json.loads(out.stdout.strip().splitlines()[-1])
 
-    from jobs.config import load_settings
-    from jobs.spark import build_spark
     from matching.evaluation import pairwise_scores
+    from runtime.config import load_settings
+    from runtime.spark import build_spark
 
     settings = load_settings("local", {"warehouse": str(warehouse)})
     spark = build_spark(settings, app_name="upt-eval-rules")

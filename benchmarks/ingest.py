@@ -18,9 +18,9 @@ from pathlib import Path
 
 from datagen import Options, generate
 from ingestion.run import ingest
-from jobs.cli import configure_logging
-from jobs.config import load_settings
-from jobs.spark import build_spark
+from runtime.config import load_settings
+from runtime.entry import configure_logging
+from runtime.spark import build_spark
 from transforms.schemas import SCHEMAS
 
 

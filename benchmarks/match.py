@@ -109,10 +109,10 @@ def main() -> int:
     from deltalake import DeltaTable
     from splink import DuckDBAPI, Linker
 
-    from jobs.config import load_settings
     from matching.model.conf import matching_conf
     from matching.model.prediction import model_for_duckdb
     from matching.model.store import ModelStore
+    from runtime.config import load_settings
 
     # The DuckDB prediction alone, in this process, on the features the last run stored.
     settings = load_settings("local", {"warehouse": str(warehouse)})

@@ -122,8 +122,8 @@ def run_baseline(landing: Path, out: Path) -> float:
     """The native baseline in this process: read.text + from_json (explicit schemas) -> Parquet."""
     from pyspark.sql import functions as F
 
-    from jobs.config import load_settings
-    from jobs.spark import build_spark
+    from runtime.config import load_settings
+    from runtime.spark import build_spark
     from transforms.schemas import SCHEMAS
 
     spark = build_spark(load_settings("local", {"warehouse": str(out)}), app_name="upt-bench-baseline")

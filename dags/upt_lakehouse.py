@@ -9,7 +9,7 @@ Every task runs a job of jobs/ the way ``spark-submit.sh`` does, on the target c
 
 - ``local``: ``spark-submit.sh <job> <args>`` (BashOperator; tests and single machines);
 - ``emr``: ``EmrAddStepsOperator`` + ``EmrStepSensor`` with the request
-  ``spark-submit.sh --target emr --dry-run <job> <args>`` prints (``jobs.submit.emr_step_request``);
+  ``spark-submit.sh --target emr --dry-run <job> <args>`` prints (``runtime.submit.emr_step_request``);
 - ``glue``: ``GlueJobOperator`` with the request ``spark-submit.sh --target glue --dry-run`` prints.
 
 Settings (environment of the scheduler and workers):
@@ -59,7 +59,7 @@ TIMEOUTS = {
     "maintain": timedelta(minutes=50),
 }
 
-if str(PROJECT) not in sys.path:  # jobs.submit builds the EMR/Glue requests (pyyaml only, no Spark)
+if str(PROJECT) not in sys.path:  # runtime.submit builds the EMR/Glue requests (pyyaml only, no Spark)
     sys.path.insert(0, str(PROJECT))
 
 
@@ -86,8 +86,8 @@ def spark_job(task_id: str, job: str, args: list[str], timeout: timedelta):
         command = " ".join(shlex.quote(part) for part in [str(PROJECT / "spark-submit.sh"), job, *args])
         task = BashOperator(task_id=task_id, bash_command=command, execution_timeout=timeout, cwd=str(PROJECT))
         return task, task
-    from jobs.config import load_settings
-    from jobs.submit import emr_step_request, glue_job_run_request
+    from runtime.config import load_settings
+    from runtime.submit import emr_step_request, glue_job_run_request
 
     settings = load_settings(TARGET)
     if TARGET == "emr":

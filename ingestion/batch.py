@@ -22,7 +22,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from ingestion.staging import BatchStaging
-from jobs.config import Settings
+from runtime.config import Settings
 from storage import delta_io, tables
 from transforms import arrow
 from transforms import lines as line_rules

@@ -18,9 +18,9 @@ from pyspark.sql import functions as F
 
 from ingestion.batch import BatchProcessor, RunCounters, prepare_tables
 from ingestion.staging import delete_path
-from jobs import runs
-from jobs.config import Settings
 from quality.frames import error_id, errors_summary, replay_lines
+from runtime import runs
+from runtime.config import Settings
 from storage.delta_io import merge_condition, table_exists
 from transforms.lines import LINE_SEPARATOR, number_lines, raw_line_columns
 from transforms.registry import BUSINESS_OBJECTS

@@ -9,7 +9,7 @@ from functools import reduce
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs.config import Settings
+from runtime.config import Settings
 from transforms.lines import LINE_SEPARATOR, raw_line_columns
 from transforms.registry import BUSINESS_OBJECTS
 
@@ -20,8 +20,7 @@ def objects_key(objects: tuple[str, ...]) -> str:
 
 
 def checkpoint_path(settings: Settings, domain: str, objects: tuple[str, ...]) -> str:
-    root = settings.get("ingest.checkpoints", "_checkpoints")
-    return f"{settings.warehouse.rstrip('/')}/{root}/ingest/{domain}/{objects_key(objects)}"
+    return f"{settings.checkpoint_root}/ingest/{domain}/{objects_key(objects)}"
 
 
 def landing_files(spark: SparkSession, settings: Settings, domain: str, objects: tuple[str, ...]) -> DataFrame:

@@ -14,8 +14,8 @@ from pyspark.sql import SparkSession
 
 from ingestion.batch import BatchProcessor, RunCounters, prepare_tables
 from ingestion.landing import checkpoint_path, landing_files, objects_key
-from jobs import runs
-from jobs.config import Settings
+from runtime import runs
+from runtime.config import Settings
 from transforms.registry import BUSINESS_OBJECTS
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pyspark.sql import DataFrame, SparkSession
 
-from jobs.config import Settings
+from runtime.config import Settings
 
 
 class BatchStaging:
@@ -25,9 +25,8 @@ class BatchStaging:
     def __init__(
         self, spark: SparkSession, settings: Settings, domain: str, objects_key: str, batch_id: int, run_id: str
     ) -> None:
-        root = settings.get("ingest.staging") or f"{settings.warehouse.rstrip('/')}/_staging"
         self.spark = spark
-        self.root = f"{root.rstrip('/')}/ingest/{domain}/{objects_key}/batch={batch_id}/{run_id}"
+        self.root = f"{settings.staging_root}/ingest/{domain}/{objects_key}/batch={batch_id}/{run_id}"
 
     def write(self, df: DataFrame, name: str) -> DataFrame:
         """Write ``df`` to ``<root>/<name>`` and return a reader of it."""

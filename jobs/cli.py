@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
-import logging
 import sys
 
-from jobs.flags import command_parser
-from jobs.inputs import InputError, validate_args
+from runtime.entry import configure_logging, parse_job_args
+from runtime.flags import command_parser
+from runtime.inputs import InputError
 
 # subcommand -> (module, one-line help). Modules are imported lazily so `upt --help` stays fast.
 COMMANDS = {
@@ -37,27 +36,6 @@ COMMANDS = {
 }
 
 
-class JsonLogFormatter(logging.Formatter):
-    """One JSON object per line; a message that is itself JSON is embedded, not quoted."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
-        try:
-            body = json.loads(message)
-        except ValueError:
-            body = None
-        entry = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name}
-        entry.update(body if isinstance(body, dict) else {"msg": message})
-        return json.dumps(entry, default=str)
-
-
-def configure_logging(level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonLogFormatter())
-    logging.basicConfig(level=level, handlers=[handler], force=True)
-    logging.getLogger("py4j").setLevel(logging.WARNING)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="upt", description="Traveller-identity lakehouse jobs (UPT on Delta Lake).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -78,36 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     module_name, help_text = COMMANDS[command]
     module = importlib.import_module(module_name)
     sub_parser = command_parser(f"upt {command}", help_text)
-    module.add_arguments(sub_parser)
-    args = sub_parser.parse_args(argv[1:])
-    try:
-        validate_args(args)  # every named value, once, before the job (and Spark) starts
-    except InputError as exc:
-        sub_parser.error(str(exc))  # usage, the message naming the flag, exit code 2
+    args = parse_job_args(module, sub_parser, argv[1:], tolerant=False)
     try:
         return int(module.run(args) or 0)
     except InputError as exc:  # a value the job found invalid (an unknown domain): same clear error
         sub_parser.error(str(exc))
-
-
-def run_job(module_name: str, argv: list[str] | None = None) -> int:
-    """spark-submit entry: like ``upt <job>`` but tolerant of arguments the platform adds.
-
-    Glue passes ``--JOB_NAME``, ``--JOB_RUN_ID`` and friends to every script; they are logged and
-    ignored instead of failing the run.
-    """
-    configure_logging()
-    module = importlib.import_module(module_name)
-    parser = command_parser(module_name.rsplit(".", 1)[-1], module.__doc__)
-    module.add_arguments(parser)
-    args, unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    if unknown:
-        logging.getLogger("upt").warning("ignoring arguments %s", unknown)
-    try:
-        validate_args(args)
-    except InputError as exc:
-        parser.error(str(exc))
-    return int(module.run(args) or 0)
 
 
 if __name__ == "__main__":

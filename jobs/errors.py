@@ -18,14 +18,12 @@ import json
 import sys
 
 from ingestion.errors import format_groups, list_errors, replay
-from jobs.config import load_settings
+from runtime.config import load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", nargs="?", default="list", choices=("list", "replay"))
     parser.add_argument("--domain", required=True)
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
     parser.add_argument("--type", help="only this error type (e.g. malformed_json)")
     parser.add_argument("--since", help="only errors recorded on or after YYYY-MM-DD")
     parser.add_argument("--ids", nargs="+", help="replay only these error ids (as listed by `upt errors`)")
@@ -35,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.spark import build_spark
+    from runtime.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
     spark = build_spark(settings, app_name=f"upt-errors-{args.domain}")
@@ -52,6 +50,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.errors"))

@@ -21,8 +21,8 @@ import json
 import sys
 from pathlib import Path
 
-from jobs.config import load_matching_conf, load_settings
 from quality.evaluation import DEFAULT_THRESHOLDS, blocking_row, chart_html, evaluate
+from runtime.config import load_matching_conf, load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.spark import build_spark
+    from runtime.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
     default = float(load_matching_conf(settings).get("threshold", 0.5))
@@ -77,6 +77,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.evaluate"))

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from jobs.config import load_settings
+from runtime.config import load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,8 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.spark import build_spark
     from lifecycle.erasure import forget
+    from runtime.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
     spark = build_spark(settings, app_name="upt-forget")
@@ -33,6 +33,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.forget"))

@@ -14,8 +14,8 @@ import sys
 import time
 from datetime import date
 
-from jobs.config import load_settings
-from jobs.flags import command_parser
+from runtime.config import load_settings
+from runtime.flags import command_parser
 
 
 def _domain(value: str) -> str:

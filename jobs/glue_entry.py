@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from jobs.cli import COMMANDS, run_job
+from jobs.cli import COMMANDS
+from runtime.entry import run_job
 
 
 def main(argv: list[str]) -> int:
@@ -17,7 +18,7 @@ def main(argv: list[str]) -> int:
         print(f"unknown job {job!r}; expected one of {sorted(COMMANDS)}", file=sys.stderr)
         return 2
     rest = argv[:position] + argv[position + 2 :]
-    if "--positional" in rest:  # jobs.submit: `match train` arrives as --positional train
+    if "--positional" in rest:  # runtime.submit: `match train` arrives as --positional train
         at = rest.index("--positional")
         rest = rest[at + 1].split() + rest[:at] + rest[at + 2 :]
     return run_job(COMMANDS[job][0], rest)

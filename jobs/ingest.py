@@ -15,25 +15,23 @@ import argparse
 import sys
 
 from ingestion.run import ingest
-from jobs.config import load_settings
-from jobs.runs import print_summary
 from lifecycle import concurrency
 from lifecycle import domains as lifecycle_domains
 from quality.validation import after_job
+from runtime.config import load_settings
+from runtime.runs import print_summary
 from transforms.registry import BUSINESS_OBJECTS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", required=True, help="ACCP domain (the landing folder under each object)")
-    parser.add_argument("--env", default="local", choices=("local", "emr", "glue"))
     parser.add_argument("--landing", help="landing zone root (local path or s3://); overrides conf")
-    parser.add_argument("--warehouse", help="warehouse root (local path or s3://); overrides conf")
     parser.add_argument("--objects", help="comma-separated business objects (default: all seven)")
     parser.add_argument("--from-date", help="ignore landing dates before YYYY/MM/DD (UPT's partitionStartDate)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.spark import build_spark
+    from runtime.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse, "landing": args.landing})
     objects = tuple(o.strip() for o in args.objects.split(",")) if args.objects else BUSINESS_OBJECTS
@@ -56,6 +54,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.ingest"))

@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from jobs.config import load_settings
-from jobs.runs import print_summary
 from matching.model.export import export
 from matching.model.run import match, train
+from runtime.config import load_settings
+from runtime.runs import print_summary
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.spark import build_spark
+    from runtime.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse, "matching.backend": args.backend})
     spark = build_spark(settings, app_name=f"upt-match-{args.domain}")
@@ -48,6 +48,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.match"))

@@ -17,9 +17,9 @@ import sys
 
 from pyspark.sql import functions as F
 
-from jobs.config import load_matching_conf, load_settings
 from matching.explain import format_waterfall
 from matching.model.review import ExplainError, best_matches, explain_pair
+from runtime.config import load_matching_conf, load_settings
 from storage.delta_io import table_exists
 
 
@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.spark import build_spark
+    from runtime.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
     floor = args.min_probability
@@ -78,6 +78,6 @@ def explain(spark, settings, domain: str, profile: str, other: str | None, match
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.matches"))

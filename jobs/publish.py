@@ -9,8 +9,8 @@ import argparse
 import json
 import sys
 
-from jobs.config import Settings, load_settings
 from publishing.catalog import PublishError, publish
+from runtime.config import Settings, load_settings
 
 
 def load_roles(settings: Settings, args: argparse.Namespace) -> dict | None:
@@ -57,6 +57,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.publish"))

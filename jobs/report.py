@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from jobs.config import load_settings
 from quality.charts import build_report
+from runtime.config import load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.spark import build_spark
+    from runtime.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
     spark = build_spark(settings, app_name=f"upt-report-{args.domain}")
@@ -34,6 +34,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.report"))

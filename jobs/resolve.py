@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from jobs.config import load_settings
-from jobs.runs import print_summary
 from quality.validation import after_job
 from resolution.resolve import resolve
+from runtime.config import load_settings
+from runtime.runs import print_summary
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.spark import build_spark
+    from runtime.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
     spark = build_spark(settings, app_name=f"upt-resolve-{args.domain}")
@@ -34,6 +34,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.resolve"))

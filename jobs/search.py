@@ -12,7 +12,6 @@ import argparse
 import json
 import sys
 
-from jobs.config import load_settings
 from publishing.lookup import (
     SUMMARY_COLUMNS,
     find_profiles,
@@ -22,6 +21,7 @@ from publishing.lookup import (
     read_gold,
     search_condition,
 )
+from runtime.config import load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _session(args: argparse.Namespace):
-    from jobs.spark import build_spark
+    from runtime.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
     return build_spark(settings, app_name=f"upt-search-{args.domain}"), settings
@@ -84,6 +84,6 @@ def show(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.search"))

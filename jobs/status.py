@@ -11,8 +11,8 @@ import argparse
 import json
 import sys
 
-from jobs.config import load_settings
 from quality.status import format_text, gather_status
+from runtime.config import load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.spark import build_spark
+    from runtime.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse})
     spark = build_spark(settings, app_name=f"upt-status-{args.domain}")
@@ -31,6 +31,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.status"))

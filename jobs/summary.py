@@ -7,7 +7,7 @@ import sys
 
 from pyspark.sql import functions as F
 
-from jobs.config import LAYERS, load_settings
+from runtime.config import LAYERS, load_settings
 from storage.delta_io import table_exists, table_names
 
 
@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jobs.spark import build_spark
+    from runtime.spark import build_spark
 
     settings = load_settings(args.env, {"warehouse": args.warehouse, "landing": args.landing})
     spark = build_spark(settings, app_name=f"upt-summary-{args.domain}")
@@ -51,6 +51,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    from jobs.cli import run_job
+    from runtime.entry import run_job
 
     sys.exit(run_job("jobs.summary"))

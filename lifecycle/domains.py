@@ -16,11 +16,11 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import LongType, MapType, StringType, StructField, StructType, TimestampType
 
-from jobs import runs
-from jobs.config import Settings
-from jobs.inputs import InputError, check_domain
 from lifecycle import warehouse
 from lifecycle.concurrency import is_concurrent_conflict
+from runtime import runs
+from runtime.config import Settings
+from runtime.inputs import InputError, check_domain
 from storage.delta_io import ensure_table, equals, insert_new, latest_version, operation_metrics_since, table_exists
 
 DOMAINS = StructType(

@@ -27,11 +27,11 @@ from pyspark.sql import Column, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, LongType, MapType, StringType, StructField, StructType, TimestampType
 
-from jobs import runs
-from jobs.config import Settings
-from jobs.inputs import check_domain
 from lifecycle import warehouse
 from lifecycle.domains import delete_rows, purge_deletion_vectors, user, vacuum_tables
+from runtime import runs
+from runtime.config import Settings
+from runtime.inputs import check_domain
 from storage.delta_io import ensure_table, equals
 
 ERASURES = StructType(

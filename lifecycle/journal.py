@@ -14,8 +14,8 @@ import os
 
 from pyspark.sql import DataFrame, SparkSession
 
-from jobs.config import Settings
 from lifecycle import warehouse
+from runtime.config import Settings
 
 log = logging.getLogger(__name__)
 MARKER = "_PLAN_COMPLETE"

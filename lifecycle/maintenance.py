@@ -20,9 +20,9 @@ from delta.tables import DeltaTable
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from jobs import runs
-from jobs.config import LAYERS, Settings
 from publishing.catalog import publish
+from runtime import runs
+from runtime.config import LAYERS, Settings
 from storage.delta_io import latest_version, operation_metrics_since, partition_filter, table_exists, table_names
 
 log = logging.getLogger("upt.maintain")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyspark.sql import SparkSession
 
-from jobs.config import LAYERS, Settings
+from runtime.config import LAYERS, Settings
 from storage.delta_io import table_exists
 
 
@@ -44,11 +44,9 @@ def domain_folders(settings: Settings, domain: str) -> list[str]:
     """Folders that hold a domain's state outside the tables: streaming checkpoints, batch staging,
     the Splink model and a crashed resolve's plan. The landing zone is the source's, not ours, and is left alone."""
     warehouse = settings.warehouse.rstrip("/")
-    checkpoints = settings.get("ingest.checkpoints", "_checkpoints")
-    staging = settings.get("ingest.staging") or f"{warehouse}/_staging"
     return [
-        f"{warehouse}/{checkpoints}/ingest/{domain}",
-        f"{staging.rstrip('/')}/ingest/{domain}",
+        f"{settings.checkpoint_root}/ingest/{domain}",
+        f"{settings.staging_root}/ingest/{domain}",
         f"{settings.table_path('matching', 'models')}/{domain}",
         f"{warehouse}/_journal/resolve/{domain}",
     ]

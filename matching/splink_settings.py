@@ -442,5 +442,5 @@ def neutralise_absence(model: dict, conf: MatchingConf) -> dict:
 
 
 def load_matching_conf(raw: dict) -> MatchingConf:
-    """Validated conf from the merged ``matching:`` mapping (jobs.config.load_matching_conf gives it)."""
+    """Validated conf from the merged ``matching:`` mapping (runtime.config.load_matching_conf gives it)."""
     return validate(raw)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from jobs.config import Settings, is_remote
+from runtime.config import Settings, is_remote
 from transforms.registry import ACCP_OBJECT_TYPES
 
 ACCP_TYPES = ACCP_OBJECT_TYPES
@@ -281,7 +281,10 @@ def publish(
             engine.ensure_schema(view_schema(database, view.role))
             engine.run(create_view_sql(view, database, table_name, catalog=trino))
         created_views.append(f"{view_schema(database, view.role)}.{table_name}")
-    out(f"-- e.g. SELECT connectId, lastName FROM {database}.traveller WHERE domain = '{domain}' AND mergedIn IS NULL;")
+    # The example names the domain as a bound parameter: no value is written into SQL text.
+    out(
+        f"-- e.g. SELECT connectId, lastName FROM {database}.traveller WHERE domain = ? AND mergedIn IS NULL;  -- ? = {domain}"
+    )
     return {
         "database": database,
         "catalog": catalog,

@@ -24,8 +24,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType, TimestampType
 
-from jobs import runs
-from jobs.config import Settings
+from runtime import runs
+from runtime.config import Settings
 from storage.delta_io import align, equals, last_operation_metrics, merge_condition, overwrite_where, table_exists
 from transforms.traveller360 import ALL_TYPES, build_profiles, merged_profiles, touched_profiles
 from transforms.traveller_schema import TRAVELLER

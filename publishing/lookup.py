@@ -13,7 +13,7 @@ from datetime import datetime
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs.config import Settings
+from runtime.config import Settings
 from storage.delta_io import table_exists
 from transforms.traveller_schema import RECORD_ARRAYS
 

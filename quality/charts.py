@@ -9,10 +9,10 @@ from __future__ import annotations
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from jobs.config import Settings
 from quality.frames import objects_per_day
 from quality.report import render
 from quality.status import accp_frames, gather_status, read
+from runtime.config import Settings
 
 HISTOGRAM_BINS = 10
 

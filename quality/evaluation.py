@@ -21,10 +21,10 @@ import html
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs.config import Settings
 from matching.components import connected_components
 from matching.evaluation import pairwise_scores
 from matching.profile_features import identified
+from runtime.config import Settings
 
 DEFAULT_THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99)
 

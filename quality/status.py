@@ -8,8 +8,8 @@ from __future__ import annotations
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs.config import Settings
 from quality.frames import landing_day, last_runs
+from runtime.config import Settings
 from storage.delta_io import table_exists
 from transforms.registry import ACCP_OBJECT_TYPES
 

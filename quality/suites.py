@@ -2,7 +2,7 @@
 
 A suite file names a table and lists columns per rule group (``key``, ``emails``, ``countries``...);
 this module turns that into Great Expectations objects, with the rule group's severity in ``meta`` so
-the runner can decide the exit code. Pure: no Spark, no files (the loader lives in ``jobs.config``).
+the runner can decide the exit code. Pure: no Spark, no files (the loader lives in ``runtime.config``).
 Expectations on columns the table does not have are left out (an ACCP table only holds the columns
 its producers emit), and reported by ``missing_columns``.
 """

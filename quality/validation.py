@@ -21,9 +21,9 @@ from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs import runs
-from jobs.config import Settings, is_remote, load_expectation_documents
 from quality.frames import traveller_coverage, written_by_run
+from runtime import runs
+from runtime.config import Settings, is_remote, load_expectation_documents
 from storage import tables
 from storage.delta_io import ensure_table, merge_condition, table_exists
 from transforms.registry import ACCP_OBJECT_TYPES

@@ -15,11 +15,11 @@ from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs import runs
-from jobs.config import Settings
 from matching.identity.edges import AUTO_MATCH
 from matching.identity.links import pair_links, split_rows
 from resolution.resolve import resolve
+from runtime import runs
+from runtime.config import Settings
 from storage import identity_tables as it
 from storage.delta_io import merge_condition
 from storage.identity_tables import ensure_identity_tables, read_identity

@@ -13,9 +13,6 @@ from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs import runs
-from jobs.config import Settings, load_identity_conf
-from jobs.inputs import mask
 from lifecycle.journal import Journal, crash_point
 from matching.attributes import identity_attributes, traveller_ids
 from matching.components import connected_components
@@ -25,6 +22,9 @@ from matching.identity.plan import merge_rows, profile_mapping, registry_changes
 from matching.profiles import absorbed_profiles, assign_profiles
 from matching.rules import candidate_edges, parse_rules
 from publishing.gold import build_traveller
+from runtime import runs
+from runtime.config import Settings, load_identity_conf
+from runtime.inputs import mask
 from storage import identity_tables as it
 from storage.delta_io import insert_new, merge_condition, table_exists
 from storage.identity_tables import accp_tables, ensure_identity_tables, read_identity

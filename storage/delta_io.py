@@ -81,7 +81,7 @@ def partition_filter(column: str, value: str) -> str:
     The value must be a valid domain name (letters, digits, _ and -: nothing SQL can read as syntax);
     anything else is refused here rather than quoted.
     """
-    from jobs.inputs import check_domain, check_name
+    from runtime.inputs import check_domain, check_name
 
     check_name(column, "partition column")
     check_domain(value, "partition value")

@@ -6,7 +6,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, BooleanType, StringType, StructField, StructType, TimestampType
 
-from jobs.config import Settings
+from runtime.config import Settings
 from storage.delta_io import ensure_table, table_exists
 from transforms.registry import ACCP_OBJECT_TYPES
 

@@ -57,7 +57,7 @@ def s3_endpoint():
 
 @pytest.fixture(scope="session")
 def settings(s3_endpoint, tmp_path_factory):
-    from jobs.config import load_settings
+    from runtime.config import load_settings
 
     warehouse = tmp_path_factory.mktemp("warehouse")
     return load_settings(
@@ -78,7 +78,7 @@ def settings(s3_endpoint, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def spark(settings):
-    from jobs.spark import build_spark
+    from runtime.spark import build_spark
 
     session = build_spark(settings, app_name="upt-tests")
     # The JVMs started after this one (each `upt` child process, spark-submit under Airflow, Trino)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jobs.config import load_settings
-from jobs.spark import spark_conf
+from runtime.config import load_settings
+from runtime.spark import spark_conf
 
 
 def test_local_is_the_default_and_resolves_jars(monkeypatch):

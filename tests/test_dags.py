@@ -125,8 +125,8 @@ def test_schedules_task_graphs_and_guards(described):
 
 def test_emr_and_glue_tasks_carry_the_dry_run_requests(described):
     sys.path.insert(0, str(ROOT))
-    from jobs.config import load_settings
-    from jobs.submit import emr_step_request, glue_job_run_request
+    from runtime.config import load_settings
+    from runtime.submit import emr_step_request, glue_job_run_request
 
     emr = described["emr"]["dags"][f"upt_{DOMAIN}_every_2h"]["tasks"]
     assert emr["ingest.add_step"]["type"] == "EmrAddStepsOperator"

@@ -199,7 +199,7 @@ def test_cli_entry_point_matches_library_and_ignores_hash_seed(tmp_path):
 
 def test_run_defaults_to_the_configured_landing_and_custom_truth(tmp_path):
     from jobs import generate as job
-    from jobs.flags import command_parser
+    from runtime.flags import command_parser
 
     parser = command_parser("upt generate")
     job.add_arguments(parser)

@@ -8,8 +8,8 @@ import pytest
 from deltalake import DeltaTable as RsDeltaTable
 from pyspark.sql import functions as F
 
-from jobs.config import load_settings
 from publishing.gold import PROFILE_MERGES, TRAVELLER_PROFILES, build_traveller
+from runtime.config import load_settings
 
 D = "gd"
 PAX = (

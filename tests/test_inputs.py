@@ -4,8 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from jobs import inputs
 from jobs.cli import main
+from runtime import inputs
+
+# Every package of the project: the SQL-text scan below reads all of them.
+PACKAGES = (
+    "jobs",
+    "runtime",
+    "ingestion",
+    "storage",
+    "quality",
+    "matching",
+    "transforms",
+    "resolution",
+    "publishing",
+    "lifecycle",
+    "catalog",
+)
 
 HOSTILE = [
     "x'; DROP TABLE t; --",
@@ -84,12 +99,12 @@ def _with(argv: list[str], flag: str, value: str) -> list[str]:
 @pytest.fixture
 def no_spark(monkeypatch):
     """A validation error must end the command before any job code builds a Spark session."""
-    import jobs.spark
+    import runtime.spark
 
     def refuse(*_args, **_kwargs):
         raise AssertionError("Spark started although the input was invalid")
 
-    monkeypatch.setattr(jobs.spark, "build_spark", refuse)
+    monkeypatch.setattr(runtime.spark, "build_spark", refuse)
 
 
 def _refused(capsys, argv: list[str]) -> str:
@@ -152,7 +167,7 @@ def test_dates_are_calendar_dates():
 
 
 def test_conf_names_and_paths_are_checked_when_settings_load():
-    from jobs.config import load_settings
+    from runtime.config import load_settings
 
     with pytest.raises(inputs.InputError, match="conf catalog.database"):
         load_settings("local", {"catalog.database": "upt`; DROP"})
@@ -178,10 +193,11 @@ def test_no_job_formats_a_value_into_sql_text():
     root = Path(__file__).resolve().parents[1]
     pattern = re.compile(r"""\w\s+(=|<>|!=|>=|<=|LIKE|IN)\s+\(?'\{""", re.IGNORECASE)
     allowed = {"storage/delta_io.py", "jobs/publish.py"}
+    assert all((root / folder / "__init__.py").exists() for folder in PACKAGES)
     found = [
         f"{path.relative_to(root)}:{n}"
-        for folder in ("jobs", "ingestion", "storage", "quality", "matching", "transforms")
-        for path in sorted((root / folder).glob("*.py"))
+        for folder in PACKAGES
+        for path in sorted((root / folder).rglob("*.py"))
         if str(path.relative_to(root)) not in allowed
         for n, line in enumerate(path.read_text().splitlines(), 1)
         if pattern.search(line) or "replaceWhere" in line

@@ -6,9 +6,9 @@ import pytest
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
-from jobs.config import load_settings
 from lifecycle.erasure import row_condition
 from lifecycle.journal import MARKER, Journal
+from runtime.config import load_settings
 from storage.delta_io import equals, merge_condition, overwrite_where
 
 

@@ -15,8 +15,8 @@ from pyspark.sql import functions as F
 
 from datagen import Options, generate
 from jobs.cli import main
-from jobs.config import load_settings
 from resolution.resolve import resolve
+from runtime.config import load_settings
 from tests.e2e_helpers import table_versions
 
 pytestmark = pytest.mark.e2e  # whole CLI runs: `make test` only, not `make test-fast`

@@ -10,9 +10,9 @@ from deltalake import DeltaTable as RsDeltaTable
 from deltalake import write_deltalake
 
 from jobs.cli import main
-from jobs.config import load_settings
 from publishing.catalog import PublishError, publish
 from publishing.gold import ensure_traveller_table
+from runtime.config import load_settings
 from transforms.traveller_schema import TRAVELLER_GLUE
 
 

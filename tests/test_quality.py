@@ -16,9 +16,9 @@ from chispa import assert_df_equality
 from delta.tables import DeltaTable
 from pyspark.sql import functions as F
 
-from jobs import runs
 from jobs.cli import main
-from jobs.config import load_expectation_documents, load_settings
+from runtime import runs
+from runtime.config import load_expectation_documents, load_settings
 from storage import tables
 from transforms.registry import ACCP_OBJECT_TYPES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyspark.sql import functions as F
 
-from jobs.runs import tracked_run
+from runtime.runs import tracked_run
 
 
 def _row(spark, settings, run_id: str):

@@ -235,8 +235,8 @@ def _current_file_text(spark, path: str) -> str:
 
 
 def test_forget_erases_the_person_everywhere_and_the_id_can_come_back(spark, safety):
-    from jobs.config import load_settings
     from lifecycle.warehouse import delta_tables
+    from runtime.config import load_settings
 
     warehouse, landing = safety["warehouse"], safety["landing"]
     settings = load_settings("local", {"warehouse": str(warehouse)})
@@ -326,8 +326,8 @@ def test_forget_erases_the_person_everywhere_and_the_id_can_come_back(spark, saf
 
 def test_domain_list_then_delete_removes_every_row(spark, safety):
     """Runs last: it deletes the module's domain."""
-    from jobs.config import load_settings
     from lifecycle.warehouse import delta_tables
+    from runtime.config import load_settings
 
     warehouse = str(safety["warehouse"])
     listed = json.loads(upt_in_process(spark, "domain", "list", "--json", "--warehouse", warehouse).stdout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chispa import assert_df_equality
 
 from ingestion.staging import BatchStaging
-from jobs.config import load_settings
+from runtime.config import load_settings
 
 
 def test_two_runs_of_one_batch_stage_apart_and_clean_up_only_their_own(spark, tmp_path):

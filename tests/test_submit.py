@@ -58,8 +58,8 @@ def test_glue_entry_refuses_a_missing_or_unknown_job():
 def test_glue_request_carries_a_positional_action_back_to_the_job(monkeypatch):
     """`match train` on Glue (which passes only --key value): --positional, restored by glue_entry."""
     from jobs import glue_entry
-    from jobs.config import load_settings
-    from jobs.submit import glue_job_run_request
+    from runtime.config import load_settings
+    from runtime.submit import glue_job_run_request
 
     arguments = glue_job_run_request(load_settings("glue"), "match", ["train", "--domain", "demo"])["Arguments"]
     assert arguments["--positional"] == "train" and arguments["--domain"] == "demo"

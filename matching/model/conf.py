@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from jobs.config import Settings, load_matching_conf
 from matching.splink_settings import MatchingConf
 from matching.splink_settings import load_matching_conf as validate_conf
+from runtime.config import Settings, load_matching_conf
 
 
 def matching_conf(settings: Settings) -> MatchingConf:

@@ -7,9 +7,9 @@ from decimal import Decimal
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs import runs
-from jobs.config import Settings
 from matching.model.tables import MATCH_EXPORTS, ensure_matching_tables, read_table, table_path
+from runtime import runs
+from runtime.config import Settings
 from storage.delta_io import ensure_table, equals, overwrite_where
 
 

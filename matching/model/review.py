@@ -5,11 +5,11 @@ from __future__ import annotations
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs.config import Settings
 from matching.explain import waterfall
 from matching.model.splink_session import cleanup_checkpoints, splink_api
 from matching.model.store import ModelStore
 from matching.profile_features import FEATURE_COLUMNS, identified
+from runtime.config import Settings
 
 
 class ExplainError(LookupError):

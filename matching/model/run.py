@@ -14,9 +14,6 @@ from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from jobs import runs
-from jobs.config import Settings, load_identity_conf
-from jobs.inputs import InputError
 from matching.attributes import identity_attributes
 from matching.identity.edges import AUTO_MATCH
 from matching.model.conf import matching_conf
@@ -35,6 +32,9 @@ from matching.model.training import train_model
 from matching.profile_features import FEATURE_COLUMNS, identified, person_details, profile_features
 from matching.splink_settings import UNIQUE_ID, MatchingConf
 from resolution.manual import merge_pairs
+from runtime import runs
+from runtime.config import Settings, load_identity_conf
+from runtime.inputs import InputError
 from storage.delta_io import equals, merge_condition, overwrite_where
 from storage.identity_tables import accp_tables, ensure_identity_tables, read_identity
 

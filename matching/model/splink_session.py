@@ -6,7 +6,7 @@ import shutil
 
 from pyspark.sql import SparkSession
 
-from jobs.config import Settings, is_remote
+from runtime.config import Settings, is_remote
 
 
 def splink_api(spark: SparkSession, settings: Settings, run_id: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jobs.config import Settings, is_remote
+from runtime.config import Settings, is_remote
 
 
 class ModelStore:

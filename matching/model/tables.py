@@ -7,8 +7,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import DoubleType, StringType, StructField, StructType, TimestampType
 
-from jobs.config import Settings
 from matching.splink_settings import UNIQUE_ID
+from runtime.config import Settings
 from storage.delta_io import ensure_table, equals, merge_condition, overwrite_where
 
 PROFILE_MATCHES = StructType(

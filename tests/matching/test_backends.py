@@ -70,8 +70,8 @@ def _model(conf) -> dict:
 
 @pytest.fixture(scope="module")
 def conf():
-    from jobs.config import load_matching_conf, load_settings
     from matching.splink_settings import validate
+    from runtime.config import load_matching_conf, load_settings
 
     return validate(load_matching_conf(load_settings("local", {})))
 
@@ -115,8 +115,8 @@ def test_incremental_duckdb_scores_the_changed_profiles_against_all(spark, setti
 
 
 def test_backend_is_validated():
-    from jobs.config import load_matching_conf, load_settings
     from matching.splink_settings import MatchingConfError, validate
+    from runtime.config import load_matching_conf, load_settings
 
     raw = load_matching_conf(load_settings("local", {}))
     assert validate({**raw, "backend": "duckdb"}).backend == "duckdb"

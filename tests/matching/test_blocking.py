@@ -42,8 +42,8 @@ def _features(spark, rows: list[tuple[str, dict]]):
 
 @pytest.fixture(scope="module")
 def rules():
-    from jobs.config import load_matching_conf, load_settings
     from matching.splink_settings import validate
+    from runtime.config import load_matching_conf, load_settings
 
     return validate(load_matching_conf(load_settings("local", {}))).blocking_rules
 

@@ -9,12 +9,12 @@ import pytest
 from delta.tables import DeltaTable
 from pyspark.sql import functions as F
 
-from jobs.config import load_settings
 from matching.components import connected_components
 from matching.profiles import assign_profiles
 from matching.rules import Rule, candidate_edges
 from resolution.manual import merge_profiles, unmerge_profile
 from resolution.resolve import resolve
+from runtime.config import load_settings
 
 D = "t"
 PAX = "domain string, traveller_id string, email string, phone string, first_name string"

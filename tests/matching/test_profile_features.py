@@ -255,7 +255,7 @@ def test_prior_from_blocked_pairs_is_the_fixed_point():
 
 
 def test_settings_validate_and_build(settings):
-    from jobs.config import load_matching_conf
+    from runtime.config import load_matching_conf
 
     raw = load_matching_conf(settings)
     conf = validate(raw)
@@ -368,8 +368,8 @@ def test_date_of_birth_years_apart_is_its_own_level():
 
 
 def test_neutralise_absence_sets_m_to_u_for_no_shared_contact_only(settings):
-    from jobs.config import load_matching_conf
     from matching.splink_settings import NO_SHARED_CONTACT, neutralise_absence
+    from runtime.config import load_matching_conf
 
     raw = load_matching_conf(settings)
 

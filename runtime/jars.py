@@ -70,8 +70,8 @@ def splink_similarity_jar() -> str | None:
     return str(found[-1]) if found else None
 
 
-if __name__ == "__main__":  # `python -m jobs.jars`: warm the cache ahead of time (make setup)
-    from jobs.config import load_settings
+if __name__ == "__main__":  # `python -m runtime.jars`: warm the cache ahead of time (make setup)
+    from runtime.config import load_settings
 
     settings = load_settings("local")
     for jar in resolve_jars(settings.get("jars.cache"), settings.get("jars.packages")):

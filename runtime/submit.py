@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-from jobs.config import Settings, load_settings
+from runtime.config import Settings, load_settings
 
 CODE_ZIP = "upt_lakehouse.zip"
 DELTA_CONF = {

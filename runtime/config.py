@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from jobs.inputs import validate_settings
+from runtime.inputs import validate_settings
 
 ENVIRONMENTS = ("local", "emr", "glue")
 LAYERS = ("accp", "identity", "gold", "matching", "ops")
@@ -88,6 +88,16 @@ class Settings:
     @property
     def landing(self) -> str:
         return absolute(self.raw["landing"])
+
+    @property
+    def staging_root(self) -> str:
+        """Where an ingest stages parsed batches: ``ingest.staging``, else ``<warehouse>/_staging``."""
+        return (self.get("ingest.staging") or f"{self.warehouse.rstrip('/')}/_staging").rstrip("/")
+
+    @property
+    def checkpoint_root(self) -> str:
+        """Streaming checkpoints of the ingest: ``<warehouse>/<ingest.checkpoints>``."""
+        return f"{self.warehouse.rstrip('/')}/{self.get('ingest.checkpoints', '_checkpoints')}"
 
     def landing_root(self, business_object: str) -> str:
         """Root of one business object's landing zone: its own bucket if conf gives one."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from jobs.config import ENVIRONMENTS
+from runtime.config import ENVIRONMENTS
 
 
 def global_flags() -> argparse.ArgumentParser:

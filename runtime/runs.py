@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 from pyspark.sql import SparkSession
 
-from jobs.config import Settings
 from lifecycle.concurrency import is_concurrent_conflict
+from runtime.config import Settings
 from storage import tables
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ import sys
 
 from pyspark.sql import SparkSession
 
-from jobs.config import Settings
-from jobs.jars import resolve_jars, splink_similarity_jar
+from runtime.config import Settings
+from runtime.jars import resolve_jars, splink_similarity_jar
 
 
 def spark_conf(settings: Settings) -> dict[str, str]:
