@@ -69,11 +69,11 @@ demo: $(STAMP)
 TEST_WORKERS ?= 0
 XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
-test: $(STAMP) $(AIRFLOW_STAMP) trino-server
+test: $(STAMP) $(AIRFLOW_STAMP) trino-server browser
 	$(BIN)/pytest $(XDIST)
 
 # Unit tests only: the transforms, matching and quality functions on inline rows (no whole-CLI runs).
-test-fast: $(STAMP)
+test-fast: $(STAMP) browser
 	$(BIN)/pytest $(XDIST) -m "not e2e"
 
 lint: $(STAMP)

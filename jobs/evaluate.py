@@ -1,17 +1,8 @@
-"""Pairwise precision, recall and F1 of identity resolution against a ground-truth file (quality.evaluation).
+"""Pairwise precision, recall and F1 of identity resolution against a ground-truth file.
 
     upt evaluate --domain D --truth FILE [--thresholds 0.5,0.8,0.9,0.95,0.99] [--chart PATH]
 
-Scores the rules alone (``identity/traveller_profiles``) and rules plus ``matching/profile_matches``
-at several match-probability thresholds: a traveller's predicted person is the connected component
-of its profile over the matches at or above the threshold. The truth file is a CSV with
-``source_traveller_id`` (or ``traveller_id``) and ``person_id`` (what ``upt generate`` writes).
-Prints one JSON line per row and writes a precision-recall chart as HTML.
-
-Two scopes, both printed by default: ``all`` travellers, and ``identified`` travellers only (those
-whose profile carries a name, birth date, email, phone or loyalty id). An anonymous web session
-carries no identity attribute at all, so no rule or model can place it; its pairs cap the recall
-of the ``all`` scope whatever the matcher does.
+What is scored, the truth file and the two scopes: ``quality.evaluation``.
 """
 
 from __future__ import annotations
