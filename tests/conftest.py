@@ -72,6 +72,15 @@ def settings(s3_endpoint, tmp_path_factory):
             # at the default the heap filled with old snapshots and the run spent most of its time in
             # full GC (measured: 918 s of 1 h in full collections, old generation 99.6% full).
             "spark.conf.spark.databricks.delta.delta.log.cacheSize": "24",
+            # Test data is a few rows: compiling generated code for each of the suite's thousands of
+            # wide queries costs more than running them interpreted, and two cores need no more than
+            # two partitions (measured on four unit-test files: 169-185 s -> 93 s; docs/decisions/
+            # 0007-test-session.md). Child processes (spark-submit, the kill and concurrency tests,
+            # Airflow's tasks) keep the jobs' own conf, so generated code is still exercised end to end.
+            "spark.conf.spark.sql.codegen.wholeStage": "false",
+            "spark.conf.spark.sql.codegen.factoryMode": "NO_CODEGEN",
+            "spark.conf.spark.sql.shuffle.partitions": "2",
+            "spark.conf.spark.default.parallelism": "2",
         },
     )
 

@@ -11,6 +11,8 @@ from pyspark.sql import functions as F
 from publishing.gold import PROFILE_MERGES, TRAVELLER_PROFILES, build_traveller
 from runtime.config import load_settings
 
+pytestmark = pytest.mark.e2e  # whole gold builds on Delta tables: `make test` only
+
 D = "gd"
 PAX = (
     "domain string, traveller_id string, accp_object_id string, last_updated string, last_updated_ts timestamp, "

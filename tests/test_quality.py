@@ -302,6 +302,7 @@ def test_referential_coverage_flags_travellers_without_profile(spark):
 
 
 # ----------------------------------------------------------------- validate, status, report
+@pytest.mark.e2e  # a whole job on Delta tables
 def test_validate_writes_results_that_status_counts(spark, warehouse, capsys):
     root, _ = warehouse
     code, summary = _cli_json(
@@ -404,6 +405,7 @@ def test_report_renders_in_headless_chromium(spark, warehouse, tmp_path, capsys)
 
 
 # ----------------------------------------------------------------- errors
+@pytest.mark.e2e  # a whole job on Delta tables
 def test_replay_of_a_fixed_line_ingests_it_and_marks_it_resolved(spark, warehouse, capsys):
     root, settings = warehouse
     domain = "qarep"
@@ -471,6 +473,7 @@ def test_retention_never_below_delta_default_unless_conf_allows():
     assert retention_hours(load_settings("local", {"maintenance.vacuum_retention_hours": 200})) == (200.0, False)
 
 
+@pytest.mark.e2e  # a whole job on Delta tables
 def test_maintain_compacts_keeps_content_and_purges_only_expired_errors(spark, tmp_path, capsys):
     root = tmp_path / "wh"
     settings = load_settings("local", {"warehouse": str(root)})

@@ -10,6 +10,8 @@ from jobs.cli import main
 from publishing.gold import PROFILE_MERGES, build_traveller
 from tests.test_gold import D, day, make_warehouse, write
 
+pytestmark = pytest.mark.e2e  # whole gold builds on Delta tables: `make test` only
+
 
 @pytest.fixture(scope="module")
 def warehouse(spark, tmp_path_factory):

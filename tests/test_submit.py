@@ -6,6 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -13,6 +15,7 @@ def _submit(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(ROOT / "spark-submit.sh"), *args], capture_output=True, text=True, timeout=600, cwd=ROOT)
 
 
+@pytest.mark.e2e  # a whole job on Delta tables
 def test_local_spark_submit_runs_the_doctor_job(tmp_path):
     proc = _submit("doctor", "--warehouse", str(tmp_path / "wh"))
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -76,6 +76,7 @@ def conf():
     return validate(load_matching_conf(load_settings("local", {})))
 
 
+@pytest.mark.e2e  # a whole job on Delta tables
 def test_spark_and_duckdb_backends_give_the_same_matches(spark, settings, conf):
     from matching.model.prediction import predict, predict_duckdb
     from matching.model.splink_session import splink_api
@@ -99,6 +100,7 @@ def test_spark_and_duckdb_backends_give_the_same_matches(spark, settings, conf):
     assert {("a", "b"), ("a", "c"), ("b", "c")} <= matched(on_spark)
 
 
+@pytest.mark.e2e  # a whole job on Delta tables
 def test_incremental_duckdb_scores_the_changed_profiles_against_all(spark, settings, conf):
     from matching.model.prediction import predict, predict_duckdb
     from matching.model.splink_session import splink_api

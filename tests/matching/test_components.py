@@ -93,6 +93,7 @@ def _versions(warehouse: Path) -> dict[str, int]:
     return {p.parent.name: len(list(p.glob("*.json"))) for p in (warehouse / "identity").glob("*/_delta_log")}
 
 
+@pytest.mark.e2e  # a whole job on Delta tables
 def test_resolve_rerun_survivor_manual_merge_and_unmerge(world):
     spark, settings, warehouse = world
     _add(
