@@ -6,9 +6,8 @@ import argparse
 import importlib
 import sys
 
-from runtime.entry import configure_logging, parse_job_args
+from runtime.entry import configure_logging, run_module
 from runtime.flags import command_parser
-from runtime.inputs import InputError
 
 # subcommand -> (module, one-line help). Modules are imported lazily so `upt --help` stays fast.
 COMMANDS = {
@@ -56,11 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     module_name, help_text = COMMANDS[command]
     module = importlib.import_module(module_name)
     sub_parser = command_parser(f"upt {command}", help_text)
-    args = parse_job_args(module, sub_parser, argv[1:], tolerant=False)
-    try:
-        return int(module.run(args) or 0)
-    except InputError as exc:  # a value the job found invalid (an unknown domain): same clear error
-        sub_parser.error(str(exc))
+    return run_module(module, sub_parser, argv[1:], tolerant=False)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,15 @@ def configure_logging(level: int = logging.INFO) -> None:
     logging.getLogger("py4j").setLevel(logging.WARNING)
 
 
+def run_module(module: ModuleType, parser: argparse.ArgumentParser, argv: list[str], tolerant: bool) -> int:
+    """Parse, validate and run one job module; an invalid value is a usage error (exit 2) either way."""
+    args = parse_job_args(module, parser, argv, tolerant)
+    try:
+        return int(module.run(args) or 0)
+    except InputError as exc:  # a value the job found invalid (an unknown domain): same clear error
+        parser.error(str(exc))
+
+
 def parse_job_args(
     module: ModuleType, parser: argparse.ArgumentParser, argv: list[str], tolerant: bool
 ) -> argparse.Namespace:
@@ -65,8 +74,4 @@ def run_job(module_name: str, argv: list[str] | None = None) -> int:
     configure_logging()
     module = importlib.import_module(module_name)
     parser = command_parser(module_name.rsplit(".", 1)[-1], module.__doc__)
-    args = parse_job_args(module, parser, sys.argv[1:] if argv is None else argv, tolerant=True)
-    try:
-        return int(module.run(args) or 0)
-    except InputError as exc:  # a value the job found invalid (an unknown domain): same clear error
-        parser.error(str(exc))
+    return run_module(module, parser, sys.argv[1:] if argv is None else argv, tolerant=True)
