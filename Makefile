@@ -12,7 +12,7 @@ AIRFLOW_STAMP := $(AIRFLOW_VENV)/.installed
 TRINO_PORT ?= 8080
 WAREHOUSE ?= $(DEMO)/warehouse
 
-.PHONY: setup browser demo test test-fast lint format bench bench-ingest bench-ingest-upt bench-match bench-quality eval-rules conformance clean \
+.PHONY: setup browser demo test test-fast lint format bench bench-ingest bench-ingest-upt bench-plans bench-match bench-quality eval-rules conformance clean \
 	airflow trino trino-server trino-stop
 
 $(STAMP): setup.py
@@ -93,6 +93,10 @@ bench-ingest: $(STAMP)
 # UPT's own samples (../shared when present, else the generator); each side in its own process.
 bench-ingest-upt: $(STAMP)
 	$(BIN)/python -m benchmarks.upt_corpus --records $(or $(RECORDS),50000) $(if $(WORKDIR),--workdir $(WORKDIR))
+
+# Driver time to build every object's ingest plans, Py4J's own lookups against runtime/py4j_lookups.py.
+bench-plans: $(STAMP)
+	$(BIN)/python -m benchmarks.plan_building
 
 # Rule-step precision/recall of upt resolve on generated data (EVAL_N travellers, default 10,000).
 eval-rules: $(STAMP)

@@ -7,6 +7,7 @@ import sys
 
 from pyspark.sql import SparkSession
 
+from runtime import py4j_lookups
 from runtime.config import Settings
 from runtime.jars import resolve_jars, splink_similarity_jar
 
@@ -39,6 +40,7 @@ def spark_conf(settings: Settings) -> dict[str, str]:
 
 def build_spark(settings: Settings, app_name: str | None = None) -> SparkSession:
     """Return the session for ``settings`` (reusing a live one, as spark-submit and notebooks expect)."""
+    py4j_lookups.install()  # every plan we build makes thousands of JVM lookups: cross the socket once each
     builder = SparkSession.builder.appName(app_name or settings.get("app_name", "upt-lakehouse"))
     if settings.get("master"):
         builder = builder.master(settings.get("master"))
