@@ -103,7 +103,8 @@ def blocking_row(spark: SparkSession, settings: Settings, domain: str, truth_pat
     mapping = traveller_mapping(spark, settings, domain)
     if identified_only:
         mapping = mapping.join(features.select("profile_id"), "profile_id", "left_semi")
-    pairs = blocked_pairs(features, matching_conf(settings).blocking_rules).localCheckpoint()
+    conf = matching_conf(settings)
+    pairs = blocked_pairs(features, conf.blocking_rules, conf.max_block_size).localCheckpoint()
     scores = blocking_recall(mapping, read_truth(spark, truth_path), pairs)
     scope = "identified" if identified_only else "all"
     return {"scope": scope, "method": "blocking", "threshold": None, "blocked_pairs": pairs.count(), **scores}

@@ -148,7 +148,13 @@ def expectations_for(spec: SuiteSpec, codes: dict, severities: dict) -> list[gxe
     ]
     if "row_count" in rules:
         made.append(("row_count", gxe.ExpectTableRowCountToBeBetween(**rules["row_count"])))
+    seen: dict[str, str] = {}
     for rule, expectation in made:
+        # Results are stored by (table, expectation id): two rules making one id would collide there.
+        name = expectation_id(expectation)
+        if name in seen:
+            raise ValueError(f"suite {spec.table}: rules {seen[name]!r} and {rule!r} both make {name}; keep one")
+        seen[name] = rule
         severity = spec.severity.get(rule, severities.get(rule, severities.get("default", "warn")))
         expectation.meta = {"rule": rule, "severity": severity, "suite": spec.name}
     return [e for _, e in made]

@@ -152,7 +152,7 @@ def validate(
                     expectations, missing = applicable(expectations_for(spec, codes, severities), frame.columns)
                     if missing:
                         skipped[spec.table] = missing
-                    outcomes += validate_frame(context, spec.name, spec.table, frame, expectations)
+                    outcomes += validate_frame(context, spec.name, spec.table, frame, expectations, rows)
                     log.info(
                         json.dumps(
                             {

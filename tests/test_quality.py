@@ -195,6 +195,8 @@ def test_conf_suites_cover_every_table():
         assert "expect_compound_columns_to_be_unique(domain,accp_object_id,traveller_id)" in ids
         assert "expect_column_values_to_match_regex(last_updated)" in ids
         assert specs[table].after == ("ingest",) and specs[table].run_column == "run_id"
+    for spec in specs.values():  # results are stored by expectation id: one per suite (else ValueError)
+        expectations_for(spec, {}, {})
     click = expectations_for(specs["accp/clickstream"], {}, {})
     events = [e for e in click if expectation_id(e) == "expect_column_values_to_be_in_set(event_type)"][0]
     assert {"search_flight", "confirm_booking", "cross_geofence"} <= set(events.value_set)
@@ -273,11 +275,20 @@ def test_each_expectation_fails_on_its_bad_row_and_passes_on_good_data(spark):
     assert len(outcomes) == 2 * len(columns)
     for c in columns:
         ok, ko = by_column[f"good_{c}"], by_column[f"bad_{c}"]
-        assert ok.success and ok.unexpected_count == 0, ok
+        assert ok.success and ok.unexpected_count == 0 and ok.element_count == 3, ok
         assert not ko.success and ko.unexpected_count >= 1, ko
         expected = bad_value[c] if bad_value[c] is None or isinstance(bad_value[c], str) else json.dumps(bad_value[c])
         assert ko.sample[0] == (expected if expected is not None else "null"), ko
     assert by_column["bad_k"].severity == "error" and by_column["bad_mail"].severity == "warn"
+
+
+def test_two_rules_making_one_expectation_are_refused_at_load():
+    from quality.suites import SuiteSpec, expectations_for
+
+    rules = {"non_negative": ["n_nights"], "between": {"n_nights": {"min": 0, "max": 365}}}
+    spec = SuiteSpec(name="twice", table="accp/hotel_booking", run_column="run_id", after=(), rules=rules)
+    with pytest.raises(ValueError, match=r"accp/hotel_booking: rules 'non_negative' and 'between'.*n_nights"):
+        expectations_for(spec, {}, {})
 
 
 def test_referential_coverage_flags_travellers_without_profile(spark):
