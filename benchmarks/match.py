@@ -106,26 +106,27 @@ def main() -> int:
         runs[backend] = json.loads(out.splitlines()[-1])
         stored[backend] = _matches(warehouse, args.domain)
 
-    from deltalake import DeltaTable
+    from pyspark.sql import functions as F
     from splink import DuckDBAPI, Linker
 
+    from matching.blocking import scoring_input
     from matching.model.conf import matching_conf
-    from matching.model.prediction import model_for_duckdb
+    from matching.model.prediction import arrow_table, model_for_duckdb
     from matching.model.store import ModelStore
     from runtime.config import load_settings
+    from runtime.spark import build_spark
 
-    # The DuckDB prediction alone, in this process, on the features the last run stored.
+    # The DuckDB prediction alone, in this process, on the features the last run stored (with their
+    # blocking keys, which need the whole domain's key sizes: built on Spark, then handed over).
     settings = load_settings("local", {"warehouse": str(warehouse)})
+    conf = matching_conf(settings)
     version, model = ModelStore(settings, args.domain).latest()
-    features = DeltaTable(str(warehouse / "matching" / "profile_features")).to_pyarrow_table(
-        filters=[("domain", "=", args.domain)]
-    )
+    spark = build_spark(settings, "bench-match-duckdb-only")
+    feature_table = spark.read.format("delta").load(str(warehouse / "matching" / "profile_features"))
+    features = arrow_table(scoring_input(feature_table.where(F.col("domain") == args.domain), conf))
+    spark.stop()
     clock = time.monotonic()
-    linker = Linker(
-        DuckDBAPI().register(features.drop(["model_version"])),
-        model_for_duckdb(model, matching_conf(settings)),
-        log_level=None,
-    )
+    linker = Linker(DuckDBAPI().register(features), model_for_duckdb(model, conf), log_level=None)
     duck_pairs = linker.inference.predict(warning_mode="never").as_pyarrow_table().num_rows
     timings["duckdb_predict_only"] = round(time.monotonic() - clock, 1)
     spark_m, duck_m = stored["spark"], stored["duckdb"]

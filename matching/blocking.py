@@ -9,24 +9,70 @@ from __future__ import annotations
 
 from functools import reduce
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from matching.splink_settings import UNIQUE_ID
+from matching.profile_features import FEATURE_COLUMNS, identified
+from matching.splink_settings import UNIQUE_ID, MatchingConf, block_key_column
+
+# Between a key's parts: a character no name, date or address holds, so ("ab", "c") <> ("a", "bc").
+KEY_SEPARATOR = "\x1f"
+
+
+def _key(rule: list[str]) -> Column:
+    """The rule's columns as one string; NULL when any part is (a missing field never blocks)."""
+    parts = [F.col(c).cast("string") for c in rule]
+    joined = [part for i, part in enumerate(parts) for part in ((F.lit(KEY_SEPARATOR), part) if i else (part,))]
+    return F.concat(*joined)
+
+
+def with_block_keys(features: DataFrame, rules: list, max_block_size: int | None) -> DataFrame:
+    """``features`` plus one key column per column-list rule (``block_key_column``), NULL for a
+    profile whose key value more than ``max_block_size`` profiles hold.
+
+    Block purging: the profiles sharing a crowded name key (every John Smith) are left to the
+    keys with a date or place part, which split them into small blocks. All rules' keys are sized
+    in one pass over a long (profile, rule, key) frame: one shuffle for the sizes and one to
+    bring the keys back beside their profile, whatever the number of rules.
+    """
+    keyed = [rule for rule in rules if isinstance(rule, list)]
+    if not keyed:
+        return features
+    names = [block_key_column(rule) for rule in keyed]
+    entries = F.array(
+        *[F.struct(F.lit(n).alias("rule"), _key(r).alias("key")) for n, r in zip(names, keyed, strict=True)]
+    )
+    long = (
+        features.select(UNIQUE_ID, F.explode(entries).alias("entry"))
+        .select(UNIQUE_ID, "entry.rule", "entry.key")
+        .where(F.col("key").isNotNull())
+    )
+    if max_block_size is not None:
+        size = F.count(F.lit(1)).over(Window.partitionBy("rule", "key"))
+        long = long.withColumn("_size", size).where(F.col("_size") <= max_block_size).drop("_size")
+    wide = long.groupBy(UNIQUE_ID).pivot("rule", names).agg(F.first("key"))
+    return features.join(wide, UNIQUE_ID, "left")
+
+
+def scoring_input(features: DataFrame, conf: MatchingConf) -> DataFrame:
+    """What Splink reads: the identified profiles' feature columns and their prediction keys."""
+    compared = identified(features.select(*FEATURE_COLUMNS))
+    return with_block_keys(compared, conf.blocking_rules, conf.max_block_size)
 
 
 def _keys(features: DataFrame, rule: list | dict) -> DataFrame:
-    """(profile_id, _key...) rows of one rule; rows with a NULL key part never block."""
+    """(profile_id, _k0) rows of one rule; rows with a NULL key never block."""
     if isinstance(rule, dict):
-        column = rule["explode"]
-        rows = features.select(UNIQUE_ID, F.explode(column).alias("_k0"))
-        return rows.where(F.col("_k0").isNotNull())
-    rows = features.select(UNIQUE_ID, *[F.col(c).cast("string").alias(f"_k{i}") for i, c in enumerate(rule)])
-    return rows.dropna(subset=[f"_k{i}" for i in range(len(rule))])
+        rows = features.select(UNIQUE_ID, F.explode(rule["explode"]).alias("_k0"))
+    else:
+        rows = features.select(UNIQUE_ID, F.col(block_key_column(rule)).alias("_k0"))
+    return rows.where(F.col("_k0").isNotNull())
 
 
-def blocked_pairs(features: DataFrame, rules: list) -> DataFrame:
-    """Distinct (source_profile_id, target_profile_id), source < target, that any rule joins."""
+def blocked_pairs(features: DataFrame, rules: list, max_block_size: int | None = None) -> DataFrame:
+    """Distinct (source_profile_id, target_profile_id), source < target, that any rule joins
+    (the pairs Splink compares, with the same cap on crowded keys)."""
+    features = with_block_keys(features, rules, max_block_size)
     parts = []
     for rule in rules:
         keys = _keys(features, rule)

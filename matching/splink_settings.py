@@ -49,6 +49,10 @@ class MatchingConf:
     # Where Splink scores the pairs: "spark" (the weekly job's session) or "duckdb" (in the driver,
     # reading the profile features as one Arrow table; for domains one driver holds).
     backend: str = "spark"
+    # A blocking key value held by more profiles than this joins none of them for that rule (block
+    # purging): a crowded name block is left to the rules with a date or place part, and every
+    # rule's pairs stay below max_block_size / 2 per profile, so they grow linearly. None: no cap.
+    max_block_size: int | None = None
 
     def settings_creator(self, probability_two_random_records_match: float = 0.0001) -> SettingsCreator:
         """Untrained Splink settings for these comparisons and blocking rules."""
@@ -56,7 +60,7 @@ class MatchingConf:
             link_type="dedupe_only",
             unique_id_column_name=UNIQUE_ID,
             comparisons=[comparison(c) for c in self.comparisons],
-            blocking_rules_to_generate_predictions=[blocking_rule(r) for r in self.blocking_rules],
+            blocking_rules_to_generate_predictions=[prediction_rule(r) for r in self.blocking_rules],
             probability_two_random_records_match=probability_two_random_records_match,
             retain_intermediate_calculation_columns=False,
             retain_matching_columns=False,
@@ -127,6 +131,7 @@ def validate(conf: dict) -> MatchingConf:
         "blocking_rules",
         "comparisons",
         "backend",
+        "max_block_size",
     }
     unknown = set(conf) - known
     if unknown:
@@ -142,6 +147,9 @@ def validate(conf: dict) -> MatchingConf:
     limit = conf.get("max_profiles_per_value")
     if not isinstance(limit, int) or limit < 2:
         _fail(f"max_profiles_per_value must be an integer >= 2, got {limit!r}")
+    block_cap = conf.get("max_block_size")
+    if block_cap is not None and (not isinstance(block_cap, int) or isinstance(block_cap, bool) or block_cap < 2):
+        _fail(f"max_block_size must be an integer >= 2 or null, got {block_cap!r}")
     rules = conf.get("blocking_rules") or []
     if not rules:
         _fail("blocking_rules must not be empty")
@@ -176,6 +184,7 @@ def validate(conf: dict) -> MatchingConf:
         store_threshold=float(conf["store_threshold"]),
         auto_merge_threshold=None if auto is None else float(auto),
         max_profiles_per_value=limit,
+        max_block_size=block_cap,
         training=training,
         blocking_rules=rules,
         comparisons=comparisons,
@@ -187,6 +196,28 @@ def blocking_rule(rule: list | dict):
     if isinstance(rule, dict):
         return block_on(rule["explode"], arrays_to_explode=[rule["explode"]])
     return block_on(*rule)
+
+
+def block_key_column(rule: list[str]) -> str:
+    """The column holding a prediction rule's key (see ``matching.blocking.with_block_keys``).
+
+    Named after the rule's columns, not its position, so a stored model and the features agree
+    on what each key is.
+    """
+    return "block_key__" + "__".join(rule)
+
+
+def prediction_rule(rule: list | dict):
+    """A prediction blocking rule: equality on the rule's precomputed (size-capped) key column;
+    array rules as in ``blocking_rule`` (their values are capped by ``max_profiles_per_value``)."""
+    if isinstance(rule, dict):
+        return blocking_rule(rule)
+    return block_on(block_key_column(rule))
+
+
+def prediction_rules_sql(conf: MatchingConf, dialect: str) -> list:
+    """The conf's prediction rules as a saved model holds them (rendered for ``dialect``)."""
+    return conf.settings_creator().get_settings(dialect).as_dict()["blocking_rules_to_generate_predictions"]
 
 
 class CrossArrayIntersectLevel(cll.ArrayIntersectLevel):

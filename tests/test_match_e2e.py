@@ -72,11 +72,13 @@ def test_first_run_trains_a_model_and_writes_matches(spark, world):
 def test_model_round_trips_through_json_and_predicts_the_same_pairs_twice(spark, world):
     from splink import Linker
 
+    from matching.model.conf import matching_conf
     from matching.model.prediction import predict
     from matching.model.splink_session import splink_api
     from matching.model.store import ModelStore
 
     settings = world["settings"]
+    conf = matching_conf(settings)
     _, model = ModelStore(settings, DOMAIN).latest()
     db_api, checkpoints = splink_api(spark, settings, "roundtrip")
     features = spark.read.format("delta").load(f"{world['warehouse']}/matching/profile_features").drop("model_version")
@@ -84,8 +86,8 @@ def test_model_round_trips_through_json_and_predicts_the_same_pairs_twice(spark,
     reloaded = Linker(db_api.register(features), model, log_level=None).misc.save_model_to_json()
     assert reloaded["comparisons"] == model["comparisons"]
     assert reloaded["probability_two_random_records_match"] == model["probability_two_random_records_match"]
-    once = predict(db_api, features, model, None)
-    twice = predict(db_api, features, model, None)
+    once = predict(db_api, features, model, conf, None)
+    twice = predict(db_api, features, model, conf, None)
     assert once.count() == world["first"]["written"]["pairs_compared"]
     assert_df_equality(once, twice, ignore_row_order=True)
 

@@ -5,21 +5,23 @@ from __future__ import annotations
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from matching.profile_features import FEATURE_COLUMNS, identified
-from matching.splink_settings import UNIQUE_ID, MatchingConf
+from matching.blocking import scoring_input
+from matching.splink_settings import UNIQUE_ID, MatchingConf, prediction_rules_sql
 
 
-def predict(db_api, features: DataFrame, model: dict, changed: DataFrame | None) -> DataFrame:
+def predict(db_api, features: DataFrame, model: dict, conf: MatchingConf, changed: DataFrame | None) -> DataFrame:
     """Every blocked pair (source < target) with its match probability and weight.
 
     ``changed``: (profile_id) of the profiles to compare; None compares all of them. Changed profiles
     are compared with each other (predict_within) and with the unchanged ones (predict_between);
-    term frequencies always come from all profiles.
+    term frequencies always come from all profiles. The blocking rules are the conf's (they are
+    not trained), so a model saved before a rule changed still finds its key columns.
     """
     from splink import Linker
 
     # Profiles without any identity attribute cannot match anything: they are not compared.
-    features = identified(features.select(*FEATURE_COLUMNS))
+    features = scoring_input(features, conf)
+    model = {**model, "blocking_rules_to_generate_predictions": prediction_rules_sql(conf, "spark")}
     linker = Linker(db_api.register(features), model, log_level=None)
     if changed is None:
         scored = linker.inference.predict(warning_mode="never").as_spark_dataframe()
@@ -79,7 +81,7 @@ def predict_duckdb(
     import pyarrow.compute as pc
     from splink import DuckDBAPI, Linker
 
-    table = arrow_table(identified(features.select(*FEATURE_COLUMNS)))
+    table = arrow_table(scoring_input(features, conf))
     db_api = DuckDBAPI()
     linker = Linker(db_api.register(table), model_for_duckdb(model, conf), log_level=None)
     columns = [f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r", "match_probability", "match_weight"]
@@ -115,4 +117,4 @@ def score(spark, db_api, features, model, conf: MatchingConf, changed_ids) -> Da
     """The blocked pairs with their probabilities, on the backend the conf names."""
     if conf.backend == "duckdb":
         return predict_duckdb(spark, features, model, conf, changed_ids)
-    return predict(db_api, features, model, changed_ids)
+    return predict(db_api, features, model, conf, changed_ids)

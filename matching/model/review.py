@@ -5,10 +5,13 @@ from __future__ import annotations
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from matching.blocking import with_block_keys
 from matching.explain import waterfall
+from matching.model.conf import matching_conf
 from matching.model.splink_session import cleanup_checkpoints, splink_api
 from matching.model.store import ModelStore
 from matching.profile_features import FEATURE_COLUMNS, identified
+from matching.splink_settings import prediction_rules_sql
 from runtime.config import Settings
 
 
@@ -62,7 +65,15 @@ def explain_pair(
     features = spark.read.format("delta").load(settings.table_path("matching", "profile_features"))
     features = identified(features.where(F.col("domain") == domain))
     features = features.select(*[c for c in FEATURE_COLUMNS if c in features.columns])
-    model = {**model, "retain_intermediate_calculation_columns": True, "retain_matching_columns": True}
+    # The retained columns include the blocking keys: the conf's rules and keys, as scoring used.
+    conf = matching_conf(settings)
+    features = with_block_keys(features, conf.blocking_rules, conf.max_block_size)
+    model = {
+        **model,
+        "blocking_rules_to_generate_predictions": prediction_rules_sql(conf, "spark"),
+        "retain_intermediate_calculation_columns": True,
+        "retain_matching_columns": True,
+    }
     db_api, checkpoints = splink_api(spark, settings, f"explain-{version}")
     try:
         linker = Linker(db_api.register(features), model, log_level=None)

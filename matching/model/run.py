@@ -15,6 +15,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from matching.attributes import identity_attributes
+from matching.blocking import scoring_input
 from matching.identity.edges import AUTO_MATCH
 from matching.model.conf import matching_conf
 from matching.model.prediction import score
@@ -29,7 +30,7 @@ from matching.model.tables import (
     write_clusters,
 )
 from matching.model.training import train_model
-from matching.profile_features import FEATURE_COLUMNS, identified, person_details, profile_features
+from matching.profile_features import person_details, profile_features
 from matching.splink_settings import UNIQUE_ID, MatchingConf
 from resolution.manual import merge_pairs
 from runtime import runs
@@ -83,8 +84,8 @@ def train(
         features = features if features is not None else build_features(spark, settings, domain, conf)
         if travellers is None:
             travellers = build_features(spark, settings, domain, conf, per_traveller=True)
-        profiles = identified(features.select(*FEATURE_COLUMNS)).localCheckpoint()
-        records = identified(travellers.select(*FEATURE_COLUMNS)).localCheckpoint()
+        profiles = scoring_input(features, conf).localCheckpoint()
+        records = scoring_input(travellers, conf).localCheckpoint()
         model, linker = train_model(db_api, profiles, records, conf, profiles.count())
         store = ModelStore(settings, domain)
         path = store.write(f"model-{version}.json", json.dumps(model, indent=1, sort_keys=True))

@@ -85,7 +85,7 @@ def test_spark_and_duckdb_backends_give_the_same_matches(spark, settings, conf):
     db_api, _ = splink_api(spark, settings, "test-backends")
     on_spark = {
         (r["source_profile_id"], r["target_profile_id"]): r["match_probability"]
-        for r in predict(db_api, features, model, None).collect()
+        for r in predict(db_api, features, model, conf, None).collect()
     }
     on_duckdb = {
         (r["source_profile_id"], r["target_profile_id"]): r["match_probability"]
@@ -108,7 +108,7 @@ def test_incremental_duckdb_scores_the_changed_profiles_against_all(spark, setti
     features, model = _features(spark), _model(conf)
     changed = spark.createDataFrame([("c",)], "profile_id string")
     db_api, _ = splink_api(spark, settings, "test-backends-incremental")
-    on_spark = {(r[0], r[1]): r[2] for r in predict(db_api, features, model, changed).collect()}
+    on_spark = {(r[0], r[1]): r[2] for r in predict(db_api, features, model, conf, changed).collect()}
     on_duckdb = {(r[0], r[1]): r[2] for r in predict_duckdb(spark, features, model, conf, changed).collect()}
     assert on_spark.keys() == on_duckdb.keys()
     assert all("c" in pair for pair in on_duckdb)

@@ -120,3 +120,54 @@ def test_household_address_level_survives_a_street_or_postcode_typo():
             for key in ("last_name", "last_names", "postal_code", "address_line1", "emails", "phones"):
                 row[f"{key}_{side}"] = values.get(key)
         assert _first_level(built, row) == "Same surname and address or contact", typo
+
+
+def test_a_crowded_key_is_purged_and_its_pairs_meet_on_a_dated_key(spark):
+    """Four John Smiths share the name key; with a cap of three it joins none of them, and the two
+    who also share a birth date still meet on the (last name, date of birth) key."""
+    born = {"first_name": "john", "last_name": "smith"}
+    rows = [
+        ("a", {**born, "date_of_birth": "1970-01-01"}),
+        ("b", {**born, "date_of_birth": "1970-01-01"}),
+        ("c", {**born, "date_of_birth": "1981-05-05"}),
+        ("d", {**born, "date_of_birth": "1992-09-09"}),
+        ("e", {"first_name": "ann", "last_name": "lee"}),
+        ("f", {"first_name": "ann", "last_name": "lee"}),
+    ]
+    rules = [["first_name", "last_name"], ["last_name", "date_of_birth"]]
+    features = _features(spark, rows)
+    uncapped = {(r[0], r[1]) for r in blocked_pairs(features, rules).collect()}
+    assert len(uncapped) == 7  # the six John Smith pairs and Ann Lee's
+    capped = {(r[0], r[1]) for r in blocked_pairs(features, rules, max_block_size=3).collect()}
+    assert capped == {("a", "b"), ("e", "f")}
+
+
+def test_block_keys_are_null_for_a_missing_part_or_a_crowded_value(spark):
+    from chispa import assert_df_equality
+
+    from matching.blocking import with_block_keys
+
+    rows = [("a", "ann", "lee"), ("b", "ann", "lee"), ("c", "ann", "lee"), ("d", "bo", None), ("e", "cy", "ray")]
+    features = spark.createDataFrame(rows, "profile_id string, first_name string, last_name string")
+    keyed = with_block_keys(features, [["first_name", "last_name"], {"explode": "emails"}], max_block_size=2)
+    name_key = "block_key__first_name__last_name"
+    expected = spark.createDataFrame(
+        [(pid, f, s, "cy\x1fray" if pid == "e" else None) for pid, f, s in rows],
+        f"profile_id string, first_name string, last_name string, {name_key} string",
+    )
+    assert_df_equality(keyed, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_prediction_rules_read_the_key_columns_and_the_cap_is_validated(settings):
+    from matching.splink_settings import MatchingConfError, validate
+    from runtime.config import load_matching_conf
+
+    raw = load_matching_conf(settings)
+    built = validate({**raw, "blocking_rules": [["first_name", "last_name"], {"explode": "emails"}]})
+    rules = built.settings_creator().get_settings("spark").as_dict()["blocking_rules_to_generate_predictions"]
+    sql = " ".join(rule["blocking_rule"] for rule in rules)
+    assert "block_key__first_name__last_name" in sql and "emails" in sql
+    for broken in (1, "50", True):
+        with pytest.raises(MatchingConfError, match="max_block_size"):
+            validate({**raw, "max_block_size": broken})
+    assert validate({**raw, "max_block_size": None}).max_block_size is None
