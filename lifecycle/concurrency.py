@@ -1,10 +1,11 @@
 """Two runs of one job on one domain at once: recognise the loser's error and say so clearly.
 
 Ingest takes no lock. Two ingests of a domain share its streaming checkpoint: the checkpoint's
-offset and commit files are created without overwriting, and Delta commits are optimistic, so the
-second run to claim a batch or a table version fails, while every row goes through a MERGE on
-business keys (a line read by both runs is written once). This module turns that failure into a
-clear message and exit code 3 instead of a stack trace.
+offset and commit files are created without overwriting, so the second run to claim a batch fails.
+Both can still run one batch at once (claiming is not atomic on every file system); every row goes
+through a MERGE on business keys, and a MERGE that loses a table's commit race is run again
+(storage.delta_io), so a line read by both runs is written once. This module turns the failure
+that remains (the claim of the batch) into a clear message and exit code 3 instead of a stack trace.
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ RECORD_KEY = ("domain", "accp_object_id", "traveller_id")
 # build (ingested_at) and per-run lookups (run_id) filter on. Delta's default (the first 32
 # columns) spent 10-20% of a wide table's write on min/max of fields nobody filters on.
 RECORD_STATS_COLUMNS = ("traveller_id", "accp_object_id", "last_updated_ts", "ingested_at", "run_id")
+# Tries of one idempotent MERGE that lost a commit race (Delta's advice: retry the operation).
+MERGE_ATTEMPTS = 3
 
 
 def equals(column: str, value) -> Column:
@@ -165,8 +167,29 @@ def merge_records(
     the table new (the loser's ``createIfNotExists`` finds the winner's table and returns quietly),
     and two blind appends never conflict, so both batches' rows went in (measured: 14 rows of 7 in
     the two-ingests test). A MERGE reads the domain's partition, so the second commit fails with
-    ``ConcurrentAppendException`` and that run stops with the concurrency message.
+    ``ConcurrentAppendException``; the MERGE decides by keys and content, so it is simply run again
+    on the table the other run committed (as a full MERGE: the table is no longer empty). Without
+    the retry, two ingests that each lost a different table both stopped and neither finished.
     """
+    for attempt in range(1, MERGE_ATTEMPTS + 1):
+        try:
+            return _merge_records_once(spark, source, path, domain, object_type, stored_columns, target_is_new)
+        except Exception as exc:
+            if attempt == MERGE_ATTEMPTS or not is_concurrent_conflict(exc):
+                raise
+            target_is_new = False
+    raise AssertionError("unreachable")
+
+
+def _merge_records_once(
+    spark: SparkSession,
+    source: DataFrame,
+    path: str,
+    domain: str,
+    object_type: str,
+    stored_columns: list[str],
+    target_is_new: bool,
+) -> dict:
     order = [F.col("last_updated_ts").desc(), F.col("source_file").desc(), F.col("line_number").desc()]
     source = latest_per_key(source, RECORD_KEY, order)
     key_match = merge_condition(domain, RECORD_KEY, null_safe=True)
@@ -209,12 +232,23 @@ def merge_records(
 
 
 def insert_new(spark: SparkSession, source: DataFrame, path: str, key: tuple[str, ...], domain: str) -> dict:
-    """Insert rows whose key is not in the table yet (error rows, merge requests, envelope uids)."""
+    """Insert rows whose key is not in the table yet (error rows, merge requests, envelope uids).
+
+    An insert-only MERGE that lost a commit race is run again: the rows the other run inserted
+    now match and are skipped.
+    """
     condition = merge_condition(domain, key, null_safe=True)
     source = source.dropDuplicates(list(key))
-    before = latest_version(spark, path)
-    DeltaTable.forPath(spark, path).alias("t").merge(source.alias("s"), condition).whenNotMatchedInsertAll().execute()
-    return operation_metrics_since(spark, path, before)
+    for attempt in range(1, MERGE_ATTEMPTS + 1):
+        before = latest_version(spark, path)
+        try:
+            target = DeltaTable.forPath(spark, path).alias("t")
+            target.merge(source.alias("s"), condition).whenNotMatchedInsertAll().execute()
+            return operation_metrics_since(spark, path, before)
+        except Exception as exc:
+            if attempt == MERGE_ATTEMPTS or not is_concurrent_conflict(exc):
+                raise
+    raise AssertionError("unreachable")
 
 
 def wait_for_first_commit(spark: SparkSession, path: str, seconds: float | None = None) -> bool:
