@@ -85,11 +85,13 @@ def test_values_shared_by_too_many_profiles_are_dropped(spark):
 
 
 def test_feature_hash_changes_only_with_content(spark):
-    mapping = _mapping(spark, [("t1", "p1")])
-    a = profile_features(_attributes(spark, [("t1", "last_name", "smith")]), None, mapping).first()["feature_hash"]
-    b = profile_features(_attributes(spark, [("t1", "last_name", "smith")]), None, mapping).first()["feature_hash"]
-    c = profile_features(_attributes(spark, [("t1", "last_name", "smyth")]), None, mapping).first()["feature_hash"]
-    assert a == b != c
+    # One build for three profiles (the hash leaves the profile id out): two say the same, one differs.
+    mapping = _mapping(spark, [("t1", "p1"), ("t2", "p2"), ("t3", "p3")])
+    attributes = _attributes(
+        spark, [("t1", "last_name", "smith"), ("t2", "last_name", "smith"), ("t3", "last_name", "smyth")]
+    )
+    hashes = {r["profile_id"]: r["feature_hash"] for r in profile_features(attributes, None, mapping).collect()}
+    assert hashes["p1"] == hashes["p2"] != hashes["p3"]
 
 
 def test_personal_values_leave_out_contacts_two_different_people_hold(spark):

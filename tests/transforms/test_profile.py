@@ -41,8 +41,8 @@ def test_thin_modules_bind_their_kind(spark):
         df, direct = _frames(spark, kind)
         assert module.ACCP_TABLES == kind.accp_tables == tuple(direct)
         bound = module.to_accp(df)
-        for table in kind.accp_tables:
-            assert_df_equality(bound[table], direct[table], ignore_row_order=True)
+        # The same query, not only the same rows: compared by plan, without running twenty queries.
+        assert [t for t in kind.accp_tables if not bound[t].sameSemantics(direct[t])] == []
     assert pax_profile.PAX_PROFILE_FIELDS == [
         *guest_profile.GUEST_PROFILE_FIELDS[:3],
         "id",
