@@ -16,6 +16,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,16 +33,21 @@ def _timed(*args: str) -> tuple[str, float, int]:
     import psutil
 
     clock = time.monotonic()
-    proc = subprocess.Popen([*UPT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak, root = 0, psutil.Process(proc.pid)
-    while proc.poll() is None:
-        try:
-            tree = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(0.2)
-    out, err = proc.communicate()
+    # Output to files, not pipes: nothing reads a pipe while the loop below samples memory, and a
+    # child that fills one (Spark's and Splink's log lines) blocks forever (a 100k train did).
+    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
+        proc = subprocess.Popen([*UPT, *args], stdout=out_file, stderr=err_file, text=True)
+        peak, root = 0, psutil.Process(proc.pid)
+        while proc.poll() is None:
+            try:
+                tree = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, args, out, err)
     return out, round(time.monotonic() - clock, 1), peak
