@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -169,23 +170,19 @@ def test_dags_test_runs_the_2_hourly_dag_like_the_cli(spark, landing, tmp_path):
         VENV=str(Path(sys.executable).parent.parent),  # spark-submit.sh runs the project's venv
     )
     airflow = str(AIRFLOW_PYTHON.parent / "airflow")
-    migrate = subprocess.run([airflow, "db", "migrate"], env=env, capture_output=True, text=True, timeout=300)
-    assert migrate.returncode == 0, migrate.stderr[-3000:]
-    run = subprocess.run(
-        [airflow, "dags", "test", f"upt_{DOMAIN}_every_2h", "2025-01-02"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        cwd=ROOT,
-    )
-    log = run.stdout + run.stderr
-    assert run.returncode == 0, log[-6000:]
-    finished = re.search(rf"DagRun Finished: dag_id=upt_{DOMAIN}_every_2h,.*?state=(\w+)", log)
-    assert finished and finished.group(1) == "success", log[-6000:]
-
+    dag_test = f"{shlex.quote(airflow)} db migrate && {shlex.quote(airflow)} dags test upt_{DOMAIN}_every_2h 2025-01-02"
+    log_file = tmp_path / "airflow.log"
+    with log_file.open("w") as log_out:
+        # Output to a file: nobody reads a pipe while the CLI runs below.
+        run = subprocess.Popen(["bash", "-c", dag_test], env=env, stdout=log_out, stderr=subprocess.STDOUT, cwd=ROOT)
+    # The same jobs through the CLI, in this process, while Airflow's cold spark-submits run.
     upt_in_process(spark, "ingest", "--domain", DOMAIN, "--landing", str(landing), "--warehouse", str(by_cli))
     upt_in_process(spark, "resolve", "--domain", DOMAIN, "--warehouse", str(by_cli))
+    code = run.wait(timeout=1800)
+    log = log_file.read_text()
+    assert code == 0, log[-6000:]
+    finished = re.search(rf"DagRun Finished: dag_id=upt_{DOMAIN}_every_2h,.*?state=(\w+)", log)
+    assert finished and finished.group(1) == "success", log[-6000:]
     assert accp_tables(by_dag) == accp_tables(by_cli) and len(accp_tables(by_cli)) >= 4
     for table in accp_tables(by_cli):
         expected = content(spark, str(by_cli / "accp" / table))
