@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
+from typing import NamedTuple
 
 import pytest
 
@@ -135,21 +136,33 @@ def trino_url(tmp_path_factory):
     subprocess.run(["bash", os.path.join(ROOT, "scripts", "trino.sh"), "stop", str(home)], check=False)
 
 
-@pytest.fixture(scope="session")
-def demo_warehouse(spark, tmp_path_factory):
-    """A small generated domain taken through ingest, resolve (gold included) and match, in process.
+class DemoWorld(NamedTuple):
+    landing: str
+    warehouse: str
+    domain: str
+    first_resolve: dict  # the job_runs row the fixture's `upt resolve` printed
 
-    Shared by the Trino and notebook tests: (landing, warehouse, domain).
-    """
+
+@pytest.fixture(scope="session")
+def demo_world(spark, tmp_path_factory) -> DemoWorld:
+    """150 generated travellers over three days, taken through `upt ingest` and `upt resolve` (gold
+    included) once, in process. Shared read-only by the resolve, Trino and notebook tests; a test that
+    writes works on a copy. One world instead of three saves an ingest and a resolve per module."""
     from datagen import Options, generate
-    from tests.e2e_helpers import upt_in_process
+    from tests.e2e_helpers import DEMO_DOMAIN, run_summary, upt_in_process
 
     root = tmp_path_factory.mktemp("demo_wh")
-    landing, warehouse, domain = root / "landing", root / "warehouse", "nbdemo"
-    generate(Options(out=str(landing), domain=domain, travellers=40, seed=1, days=2))
+    landing, warehouse, domain = root / "landing", root / "warehouse", DEMO_DOMAIN
+    generate(Options(out=str(landing), domain=domain, travellers=150, seed=5, days=3))
     upt_in_process(spark, "ingest", "--domain", domain, "--landing", str(landing), "--warehouse", str(warehouse))
-    upt_in_process(spark, "resolve", "--domain", domain, "--warehouse", str(warehouse))
-    return str(landing), str(warehouse), domain
+    first = run_summary(upt_in_process(spark, "resolve", "--domain", domain, "--warehouse", str(warehouse)))
+    return DemoWorld(str(landing), str(warehouse), domain, first)
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_world) -> tuple[str, str, str]:
+    """(landing, warehouse, domain) of the shared world."""
+    return demo_world.landing, demo_world.warehouse, demo_world.domain
 
 
 def pytest_collection_modifyitems(config, items):

@@ -17,6 +17,8 @@ from pyspark.sql import functions as F
 UPT = [sys.executable, "-m", "jobs.cli"]
 # Lineage differs between two runs by design; everything else must be equal.
 RUN_SPECIFIC = ("run_id", "tx_id", "ingested_at")
+# Domain of the session's shared generated world (tests/conftest.py `demo_world`).
+DEMO_DOMAIN = "demo_e2e"
 
 
 def upt(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from pyspark.sql import functions as F
 
-from datagen import Options, generate
 from matching.evaluation import pairwise_scores
-from tests.e2e_helpers import run_summary, table_versions, upt_in_process
+from tests.e2e_helpers import DEMO_DOMAIN, run_summary, table_versions, upt_in_process
 
 pytestmark = pytest.mark.e2e  # whole CLI runs: `make test` only, not `make test-fast`
 
-DOMAIN = "resolve_e2e"
+DOMAIN = DEMO_DOMAIN
 # Floors, from the measured rule step on generated data (precision 1.0, recall ~0.41 at 150
 # travellers): the rules are exact-match, so precision must stay near perfect; recall is bounded by
 # what deterministic rules cannot see (nicknames, typos, anonymous clickstream sessions, family members
@@ -21,15 +23,14 @@ MIN_RECALL = 0.30
 
 
 @pytest.fixture(scope="module")
-def resolved(spark, tmp_path_factory):
-    root = tmp_path_factory.mktemp("resolve_e2e")
-    landing, warehouse = root / "landing", root / "warehouse"
-    generate(Options(out=str(landing), domain=DOMAIN, travellers=150, seed=5, days=3))
-    upt_in_process(spark, "ingest", "--domain", DOMAIN, "--landing", str(landing), "--warehouse", str(warehouse))
-    first = run_summary(upt_in_process(spark, "resolve", "--domain", DOMAIN, "--warehouse", str(warehouse)))
+def resolved(spark, demo_world, tmp_path_factory):
+    """The shared world (150 travellers, ingested and resolved once), copied, then resolved again."""
+    assert demo_world.domain == DOMAIN
+    landing, warehouse = Path(demo_world.landing), tmp_path_factory.mktemp("resolve_e2e") / "warehouse"
+    shutil.copytree(demo_world.warehouse, warehouse)
     versions = table_versions(warehouse)
     second = run_summary(upt_in_process(spark, "resolve", "--domain", DOMAIN, "--warehouse", str(warehouse)))
-    return landing, warehouse, first, second, versions
+    return landing, warehouse, demo_world.first_resolve, second, versions
 
 
 def test_every_traveller_has_exactly_one_profile(spark, resolved):
