@@ -115,7 +115,7 @@ def validate(
     """Validate a run's rows; returns the summary (with ``exit_code``) and logs a ``validate`` job run."""
     # GX takes seconds to import: only when validation actually runs.
     from quality.runner import build_docs, make_context, validate_frame
-    from quality.suites import applicable, expectations_for, suite_specs
+    from quality.suites import applicable, checked_columns, expectations_for, suite_specs
 
     found = find_run(spark, settings, domain, run_id)
     if found is None and run_id is None:
@@ -141,7 +141,8 @@ def validate(
                 if frame is None:
                     continue
                 clock_suite = time.monotonic()
-                frame = frame.cache()
+                expectations, missing = applicable(expectations_for(spec, codes, severities), frame.columns)
+                frame = checked_columns(frame, expectations).cache()
                 try:
                     rows = frame.count()
                     if not rows:
@@ -149,7 +150,6 @@ def validate(
                     if frame.rdd.getNumPartitions() > 1 + rows // ROWS_PER_PARTITION:
                         frame.unpersist()
                         frame = frame.coalesce(1 + rows // ROWS_PER_PARTITION).cache()
-                    expectations, missing = applicable(expectations_for(spec, codes, severities), frame.columns)
                     if missing:
                         skipped[spec.table] = missing
                     outcomes += validate_frame(context, spec.name, spec.table, frame, expectations, rows)

@@ -282,6 +282,22 @@ def test_each_expectation_fails_on_its_bad_row_and_passes_on_good_data(spark):
     assert by_column["bad_k"].severity == "error" and by_column["bad_mail"].severity == "warn"
 
 
+def test_a_suite_caches_only_the_columns_its_expectations_read(spark):
+    import great_expectations.expectations as gxe
+
+    from quality.suites import checked_columns
+
+    frame = spark.createDataFrame([(1, "a@b.io", "x" * 50, 2)], "id long, email string, records string, n long")
+    by_column = [
+        gxe.ExpectColumnValuesToNotBeNull(column="id"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["n", "email"]),
+    ]
+    assert checked_columns(frame, by_column).columns == ["email", "id", "n"]
+    # A suite that names no column (a row count) keeps the frame whole.
+    row_count = [gxe.ExpectTableRowCountToBeBetween(min_value=1)]
+    assert checked_columns(frame, row_count).columns == frame.columns
+
+
 def test_two_rules_making_one_expectation_are_refused_at_load():
     from quality.suites import SuiteSpec, expectations_for
 
