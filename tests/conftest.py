@@ -159,12 +159,6 @@ def demo_world(spark, tmp_path_factory) -> DemoWorld:
     return DemoWorld(str(landing), str(warehouse), domain, first)
 
 
-@pytest.fixture(scope="session")
-def demo_warehouse(demo_world) -> tuple[str, str, str]:
-    """(landing, warehouse, domain) of the shared world."""
-    return demo_world.landing, demo_world.warehouse, demo_world.domain
-
-
 def pytest_collection_modifyitems(config, items):
     """Whole-path (e2e) modules first, in file order, then the unit tests.
 

@@ -31,6 +31,14 @@ def upt(*args: str, env: dict | None = None, check: bool = True) -> subprocess.C
     return proc
 
 
+def start_upt(*args: str, logs: Path, env: dict | None = None) -> subprocess.Popen:
+    """Start ``upt <args>`` in a child process and return at once; its stdout and stderr go to
+    ``<logs>.out`` and ``<logs>.err`` (files, not pipes: nobody reads a pipe while the test works on,
+    and a child that fills one blocks)."""
+    with logs.with_suffix(".out").open("w") as out, logs.with_suffix(".err").open("w") as err:
+        return subprocess.Popen([*UPT, *args], stdout=out, stderr=err, text=True, env={**os.environ, **(env or {})})
+
+
 # Session settings a job's own conf may change on the shared test session; restored after each run.
 _SESSION_KEYS = ("spark.sql.shuffle.partitions",)
 

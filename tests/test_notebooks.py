@@ -19,10 +19,10 @@ PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 
 @pytest.fixture(scope="module")
-def matched(spark, demo_warehouse, tmp_path_factory):
+def matched(spark, demo_world, tmp_path_factory):
     """A copy of the shared demo warehouse with a trained model and a match run (what the matching
     notebook reads); the Trino tests read the shared one unchanged."""
-    landing, shared, domain = demo_warehouse
+    landing, shared, domain = demo_world.landing, demo_world.warehouse, demo_world.domain
     warehouse = str(tmp_path_factory.mktemp("nb") / "warehouse")
     shutil.copytree(shared, warehouse)
     upt_in_process(spark, "match", "train", "--domain", domain, "--warehouse", warehouse)

@@ -14,13 +14,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from pyspark.sql import functions as F
 
-from tests.e2e_helpers import UPT, accp_tables, content, table_versions, upt_in_process
+from tests.e2e_helpers import accp_tables, content, start_upt, table_versions, upt_in_process
 
 D = "safety_e2e"
 # The module fixture ingests (with validation) and resolves; on a shared 2-core box that can take
@@ -150,17 +149,13 @@ def test_two_ingests_at_once_write_every_line_once(spark, safety, tmp_path):
     warehouse, clean = tmp_path / "warehouse", tmp_path / "clean"
     # One business object keeps the two cold processes short; pax profiles still feed five tables.
     ingest = ("ingest", "--domain", D, "--landing", str(safety["landing"]), "--objects", "pax_profile")
-    args = [*UPT, *ingest, "--warehouse", str(warehouse)]
-    # Output goes to files: a full stderr pipe nobody reads yet would block a process's log writes.
-    logs = [(tmp_path / f"out{i}.log", tmp_path / f"err{i}.log") for i in range(2)]
-    procs = []
-    for out, err in logs:
-        with out.open("w") as out_file, err.open("w") as err_file:
-            procs.append(subprocess.Popen(args, stdout=out_file, stderr=err_file, text=True))
+    logs = [tmp_path / f"ingest{i}" for i in range(2)]
+    procs = [start_upt(*ingest, "--warehouse", str(warehouse), logs=log) for log in logs]
     # The clean reference run, in this process, while the two cold processes start their JVMs.
     upt_in_process(spark, *ingest, "--warehouse", str(clean))
     results = [
-        (p.wait(timeout=900), out.read_text(), err.read_text()) for p, (out, err) in zip(procs, logs, strict=True)
+        (p.wait(timeout=900), log.with_suffix(".out").read_text(), log.with_suffix(".err").read_text())
+        for p, log in zip(procs, logs, strict=True)
     ]
     codes = sorted(code for code, _, _ in results)
     assert codes in ([0, 0], [0, 3]), [(c, err[-1500:]) for c, _, err in results]
@@ -213,17 +208,13 @@ def test_resolve_killed_between_commits_then_rerun_equals_a_clean_run(spark, saf
     )
     source, target = active[0]["profile_id"], active[1]["profile_id"]
     merge = ("merge", "--domain", D, "--profile", source, "--into", target)
-    err_log = tmp_path / "crashed.err"
-    with err_log.open("w") as err_file:
-        crashing = subprocess.Popen(
-            [*UPT, *merge, "--warehouse", str(warehouse)],
-            stdout=subprocess.DEVNULL,
-            stderr=err_file,
-            env={**os.environ, "UPT_FAULT_CRASH_AT": "resolve:traveller_profiles"},
-        )
+    log = tmp_path / "crashed"
+    crashing = start_upt(
+        *merge, "--warehouse", str(warehouse), logs=log, env={"UPT_FAULT_CRASH_AT": "resolve:traveller_profiles"}
+    )
     # The clean run works on its own copy: it goes on in this process while the child's cold JVM works.
     upt_in_process(spark, *merge, "--warehouse", str(clean))
-    assert crashing.wait(timeout=900) == 97, err_log.read_text()[-2000:]
+    assert crashing.wait(timeout=900) == 97, log.with_suffix(".err").read_text()[-2000:]
     assert (warehouse / "_journal" / "resolve" / D / "_PLAN_COMPLETE").exists()
     rerun = upt_in_process(spark, "resolve", "--domain", D, "--warehouse", str(warehouse))
     assert '"replayed_traveller_profiles"' in rerun.stdout

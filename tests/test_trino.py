@@ -23,8 +23,8 @@ roles:
 
 
 @pytest.fixture(scope="module")
-def published(spark, demo_warehouse, trino_url, tmp_path_factory):
-    _, warehouse, domain = demo_warehouse
+def published(spark, demo_world, trino_url, tmp_path_factory):
+    warehouse, domain = demo_world.warehouse, demo_world.domain
     roles = tmp_path_factory.mktemp("roles") / "roles.yaml"
     roles.write_text(ROLES)
     args = ["publish", "--domain", domain, "--warehouse", warehouse, "--catalog", "trino", "--trino-url", trino_url]
