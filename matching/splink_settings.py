@@ -51,7 +51,7 @@ class MatchingConf:
     backend: str = "spark"
     # A blocking key value held by more profiles than this joins none of them for that rule (block
     # purging): a crowded name block is left to the rules with a date or place part, and every
-    # rule's pairs stay below max_block_size / 2 per profile, so they grow linearly. None: no cap.
+    # rule's pairs stay below max_block_size / 2 per profile, so they grow at most linearly. None: no cap.
     max_block_size: int | None = None
 
     def settings_creator(self, probability_two_random_records_match: float = 0.0001) -> SettingsCreator:
