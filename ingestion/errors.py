@@ -9,7 +9,6 @@ rejects go to a scratch table, not to the errors table. Nothing is deleted here.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from delta.tables import DeltaTable
@@ -90,54 +89,40 @@ def replay(
     from_source: bool = False,
 ) -> dict:
     """Re-ingest open errors; returns the job_runs row plus ``resolved`` and ``still_failing`` counts."""
-    started = runs.utc_now()
-    clock = time.monotonic()
-    run_id = runs.new_run_id("replay", started)
     counters = RunCounters()
-    scratch = f"{settings.warehouse.rstrip('/')}/ops/_replay/{run_id}"
-    status, error, resolved, still_failing, selected = "succeeded", None, 0, 0, 0
-    try:
-        errors = select_errors(spark, settings, domain, error_type, since, ids)
-        if errors is not None:
-            errors = (with_source_lines(spark, errors) if from_source else errors).localCheckpoint()
-            selected = errors.count()
-        if selected:
-            scratch_settings = _ScratchErrorSettings(env=settings.env, raw=settings.raw, errors_path=scratch)
-            prepare_tables(spark, scratch_settings)
-            # Staging is per run already (ingestion/staging.py): "replay" only names the folder.
-            processor = BatchProcessor(spark, scratch_settings, domain, run_id, started, counters, objects_key="replay")
-            processor.process_lines(replay_lines(errors, BUSINESS_OBJECTS), 0)
-            failing = spark.read.format("delta").load(scratch).select("source_file", "line_number")
-            passed = errors.select("domain", "source_file", "line_number").join(
-                failing, ["source_file", "line_number"], "left_anti"
-            )
-            still_failing = selected - passed.count()
-            target = DeltaTable.forPath(spark, errors_path(settings))
-            target.alias("t").merge(
-                passed.alias("s"),
-                merge_condition(domain, ("domain", "source_file", "line_number")) & F.col("t.resolved").isNull(),
-            ).whenMatchedUpdate(set={"resolved": F.lit(f"replayed {run_id}")}).execute()
-            resolved = selected - still_failing
-    except Exception as exc:  # logged in job_runs, then re-raised
-        status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        raise
-    finally:
-        delete_path(spark, scratch)
-        row = {
-            "job": "replay",
-            "domain": domain,
-            "run_id": run_id,
-            "started_at": started,
-            "ended_at": runs.utc_now(),
-            "status": status,
-            **counters.job_run_fields(),
-            "written": {**counters.written, "errors_resolved": resolved},
-            "objects": [error_type] if error_type else [],
-            "duration_s": time.monotonic() - clock,
-            "error_message": error,
-        }
-        runs.record_run(spark, settings, row)
-    return {**row, "selected": selected, "resolved": resolved, "still_failing": still_failing}
+    resolved, still_failing, selected = 0, 0, 0
+    with runs.tracked_run(settings, spark, "replay", domain) as run:
+        run.objects, run.counters = ([error_type] if error_type else []), counters
+        run_id = run.run_id
+        scratch = f"{settings.warehouse.rstrip('/')}/ops/_replay/{run_id}"
+        try:
+            errors = select_errors(spark, settings, domain, error_type, since, ids)
+            if errors is not None:
+                errors = (with_source_lines(spark, errors) if from_source else errors).localCheckpoint()
+                selected = errors.count()
+            if selected:
+                scratch_settings = _ScratchErrorSettings(env=settings.env, raw=settings.raw, errors_path=scratch)
+                prepare_tables(spark, scratch_settings)
+                # Staging is per run already (ingestion/staging.py): "replay" only names the folder.
+                processor = BatchProcessor(
+                    spark, scratch_settings, domain, run_id, run.started_at, counters, objects_key="replay"
+                )
+                processor.process_lines(replay_lines(errors, BUSINESS_OBJECTS), 0)
+                failing = spark.read.format("delta").load(scratch).select("source_file", "line_number")
+                passed = errors.select("domain", "source_file", "line_number").join(
+                    failing, ["source_file", "line_number"], "left_anti"
+                )
+                still_failing = selected - passed.count()
+                target = DeltaTable.forPath(spark, errors_path(settings))
+                target.alias("t").merge(
+                    passed.alias("s"),
+                    merge_condition(domain, ("domain", "source_file", "line_number")) & F.col("t.resolved").isNull(),
+                ).whenMatchedUpdate(set={"resolved": F.lit(f"replayed {run_id}")}).execute()
+                resolved = selected - still_failing
+        finally:
+            delete_path(spark, scratch)
+            run.written["errors_resolved"] = resolved
+    return {**run.row, "selected": selected, "resolved": resolved, "still_failing": still_failing}
 
 
 def list_errors(

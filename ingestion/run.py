@@ -8,8 +8,6 @@ followed by a replay of the uncommitted batch (whose writes are MERGEs).
 
 from __future__ import annotations
 
-import time
-
 from pyspark.sql import SparkSession
 
 from ingestion.batch import BatchProcessor, RunCounters, prepare_tables
@@ -31,16 +29,13 @@ def ingest(
     One streaming query per domain and set of objects: each trigger hands every new file of every
     object to one batch, so each ACCP table gets one MERGE per batch, not one per object.
     """
-    started = runs.utc_now()
-    clock = time.monotonic()
-    run_id = runs.new_run_id("ingest", started)
     counters = RunCounters()
-    status, error = "succeeded", None
     normalized_from = from_date.replace("/", "-") if from_date else None
-    try:
+    with runs.tracked_run(settings, spark, "ingest", domain) as run:
+        run.objects, run.counters = list(objects), counters
         prepare_tables(spark, settings)
         processor = BatchProcessor(
-            spark, settings, domain, run_id, started, counters, normalized_from, objects_key(objects)
+            spark, settings, domain, run.run_id, run.started_at, counters, normalized_from, objects_key(objects)
         )
         query = (
             landing_files(spark, settings, domain, objects)
@@ -51,21 +46,4 @@ def ingest(
             .start()
         )
         query.awaitTermination()
-    except Exception as exc:  # logged in job_runs, then re-raised for the orchestrator
-        status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        raise
-    finally:
-        row = {
-            "job": "ingest",
-            "domain": domain,
-            "run_id": run_id,
-            "started_at": started,
-            "ended_at": runs.utc_now(),
-            "status": status,
-            **counters.job_run_fields(),
-            "objects": list(objects),
-            "duration_s": time.monotonic() - clock,
-            "error_message": error,
-        }
-        runs.record_run(spark, settings, row)
-    return row
+    return run.row

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 from pyspark.sql import SparkSession
 
@@ -101,9 +102,19 @@ def record_run(spark: SparkSession, settings: Settings, row: dict) -> None:
             log.warning("cloudwatch metrics not sent: %s", exc)
 
 
+class RunFields(Protocol):
+    """Totals a job gathers while it runs (the ingest's line counts) and adds to its row at the end."""
+
+    def job_run_fields(self) -> dict: ...
+
+
 @dataclass
 class TrackedRun:
-    """The ``ops/job_runs`` row of a run in progress; the body fills ``written`` and ``objects``."""
+    """The ``ops/job_runs`` row of a run in progress; the body fills ``written`` and ``objects``.
+
+    ``counters``, when set, adds its fields to the row as they stand when the run ends (a failed
+    run keeps what it had counted); its ``written`` comes first, the body's own ``written`` after.
+    """
 
     job: str
     domain: str
@@ -114,6 +125,7 @@ class TrackedRun:
     objects: list[str] = field(default_factory=list)
     status: str = "succeeded"
     error_message: str | None = None
+    counters: RunFields | None = None
     row: dict | None = None
 
     def fail(self, message: str) -> None:
@@ -121,6 +133,7 @@ class TrackedRun:
         self.status, self.error_message = "failed", message[:2000]
 
     def to_row(self) -> dict:
+        counted = self.counters.job_run_fields() if self.counters is not None else {}
         return {
             "job": self.job,
             "domain": self.domain,
@@ -128,7 +141,8 @@ class TrackedRun:
             "started_at": self.started_at,
             "ended_at": utc_now(),
             "status": self.status,
-            "written": self.written,
+            **counted,
+            "written": {**counted.get("written", {}), **self.written},
             "objects": self.objects,
             "duration_s": time.monotonic() - self.clock,
             "error_message": self.error_message,

@@ -42,3 +42,20 @@ def test_tracked_run_fail_without_exception(spark, settings):
         run.fail("x" * 3000)
     (row,) = _row(spark, settings, run.run_id)
     assert row["status"] == "failed" and len(row["error_message"]) == 2000
+
+
+def test_tracked_run_adds_counters_as_they_stand_when_the_run_ends(spark, settings):
+    from ingestion.batch import RunCounters
+
+    counters = RunCounters()
+    with pytest.raises(RuntimeError):
+        with tracked_run(settings, spark, "unit", "runs_counted") as run:
+            run.counters = counters
+            counters.lines_read, counters.lines_rejected, counters.files_read = 5, 2, 1
+            counters.add(counters.written, "pax_profile", 3)
+            run.written["errors_resolved"] = 1
+            raise RuntimeError("after the counts")
+    (row,) = _row(spark, settings, run.run_id)
+    assert (row["lines_read"], row["lines_accepted"], row["lines_rejected"], row["files_read"]) == (5, 3, 2, 1)
+    assert row["written"] == {"pax_profile": 3, "errors_resolved": 1}
+    assert row["status"] == "failed" and row["error_message"] == "RuntimeError: after the counts"
