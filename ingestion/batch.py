@@ -125,7 +125,7 @@ class BatchProcessor:
         self.from_date = from_date
         self.max_extended_data = int(settings.get("ingest.max_extended_data", 5000))
         self.concurrent_jobs = max(1, int(settings.get("ingest.concurrent_jobs", 2)))
-        self.arrow_builders = arrow.builders() if settings.get("ingest.arrow_builders", True) else {}
+        self.arrow_builders = arrow.builders() if settings.flag("ingest.arrow_builders", True) else {}
         self.error_ttl = timedelta(days=float(settings.get("ingest.error_ttl_days", 7)))
 
     def path(self, layer: str, table: str) -> str:

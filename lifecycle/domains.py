@@ -20,7 +20,7 @@ from lifecycle import warehouse
 from lifecycle.concurrency import is_concurrent_conflict
 from runtime import runs
 from runtime.config import Settings
-from runtime.inputs import InputError, check_domain
+from runtime.inputs import InputError, check_bool, check_domain
 from storage.delta_io import ensure_table, equals, insert_new, latest_version, operation_metrics_since, table_exists
 
 DOMAINS = StructType(
@@ -40,10 +40,6 @@ class UnknownDomainError(InputError):
 
 def domains_path(settings: Settings) -> str:
     return settings.table_path("ops", "domains")
-
-
-def enabled(value) -> bool:
-    return str(value).strip().lower() in ("true", "1", "yes", "on")
 
 
 def user() -> str:
@@ -94,7 +90,7 @@ def require(spark: SparkSession, settings: Settings, domain: str) -> None:
     if exists(spark, settings, domain):
         return
     checkpoints = warehouse.domain_folders(settings, domain)[0]
-    if enabled(settings.get("ingest.auto_create_domains", False)) or warehouse.list_dirs(spark, checkpoints):
+    if settings.flag("ingest.auto_create_domains") or warehouse.list_dirs(spark, checkpoints):
         try:
             create(spark, settings, domain)
         except Exception as exc:
@@ -163,7 +159,7 @@ def delete_rows(spark: SparkSession, path: str, condition) -> int:
 def purge_deletion_vectors(spark: SparkSession, path: str) -> None:
     """With deletion vectors a DELETE only marks rows: rewrite the files so no current file holds them."""
     properties = DeltaTable.forPath(spark, path).detail().select("properties").first()["properties"] or {}
-    if enabled(properties.get("delta.enableDeletionVectors", "false")):
+    if check_bool(properties.get("delta.enableDeletionVectors", "false"), "delta.enableDeletionVectors"):
         from storage.delta_io import path_identifier
 
         spark.sql(f"REORG TABLE {path_identifier(path)} APPLY (PURGE)")

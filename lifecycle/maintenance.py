@@ -40,7 +40,7 @@ def zorder_columns(settings: Settings, name: str, columns: list[str]) -> list[st
 def retention_hours(settings: Settings) -> tuple[float, bool]:
     """(hours to use, whether Delta's retention check must be lifted for them)."""
     hours = float(settings.get("maintenance.vacuum_retention_hours", DELTA_MIN_RETENTION_HOURS))
-    short_ok = str(settings.get("maintenance.allow_short_retention", False)).lower() in ("true", "1", "yes")
+    short_ok = settings.flag("maintenance.allow_short_retention")
     if hours < DELTA_MIN_RETENTION_HOURS and not short_ok:
         log.warning(json.dumps({"event": "retention_raised", "configured": hours, "used": DELTA_MIN_RETENTION_HOURS}))
         return float(DELTA_MIN_RETENTION_HOURS), False
@@ -115,6 +115,6 @@ def maintain(
                 report["tables"][f"{layer}/{table}"] = done
                 run.written[f"files_removed:{layer}/{table}"] = done["files_removed"]
                 run.objects = sorted(report["tables"])
-        if glue_sync or str(settings.get("maintenance.glue_sync", False)).lower() in ("true", "1", "yes"):
+        if glue_sync or settings.flag("maintenance.glue_sync"):
             report["glue"] = publish(settings, domain, "glue", out=lambda _line: None)["tables"]
     return {"run_id": run.run_id, "domain": domain, **report}

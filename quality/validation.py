@@ -42,10 +42,6 @@ VALIDATED_JOBS = ("ingest", "resolve")
 ROWS_PER_PARTITION = 500_000
 
 
-def enabled(value) -> bool:
-    return str(value).strip().lower() in ("true", "1", "yes", "on")
-
-
 def find_run(spark: SparkSession, settings: Settings, domain: str, run_id: str | None) -> tuple[str, str] | None:
     """(run_id, job) of the given run, or of the domain's newest ingest/resolve run."""
     path = settings.table_path("ops", "job_runs")
@@ -213,7 +209,7 @@ def validate(
 
 def after_job(spark: SparkSession, settings: Settings, domain: str, run_id: str) -> int:
     """Hook at the end of ingest and resolve: validate the run when ``quality.validate_after_jobs``."""
-    if not enabled(settings.get("quality.validate_after_jobs", False)):
+    if not settings.flag("quality.validate_after_jobs"):
         return 0
     # Logged (stderr), not printed: the job's own JSON summary stays the last stdout line.
     return validate(spark, settings, domain, run_id)["exit_code"]

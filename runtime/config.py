@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from runtime.inputs import validate_settings
+from runtime.inputs import check_bool, validate_settings
 
 ENVIRONMENTS = ("local", "emr", "glue")
 LAYERS = ("accp", "identity", "gold", "matching", "ops")
@@ -116,6 +116,10 @@ class Settings:
                 return default
             node = node[part]
         return node
+
+    def flag(self, dotted_key: str, default: bool = False) -> bool:
+        """A switch, whether YAML gave a bool or an environment variable gave text (``false``)."""
+        return check_bool(self.get(dotted_key, default), f"conf {dotted_key}")
 
 
 def load_settings(env: str = "local", overrides: dict[str, Any] | None = None) -> Settings:

@@ -168,14 +168,63 @@ def validate_args(args: argparse.Namespace) -> argparse.Namespace:
     return args
 
 
-# Conf keys that name things (dotted key -> checker); checked when settings load.
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
+
+
+def check_bool(value: Any, flag: str) -> bool:
+    """A switch from YAML (a bool) or from an environment variable (text such as ``false``)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS or text in FALSE_WORDS:
+        return text in TRUE_WORDS
+    raise _fail(flag, str(value), f"one of {', '.join(TRUE_WORDS + FALSE_WORDS)}")
+
+
+# Conf keys that name things or switch something (dotted key -> checker); checked when settings load.
 SETTING_CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "catalog.database": check_name,
     "catalog.trino_catalog": check_name,
+    "jars.resolve": check_bool,
+    "ingest.auto_create_domains": check_bool,
+    "ingest.arrow_builders": check_bool,
+    "quality.validate_after_jobs": check_bool,
+    "metrics.cloudwatch": check_bool,
+    "maintenance.allow_short_retention": check_bool,
+    "maintenance.glue_sync": check_bool,
 }
 
 
+# The sections a conf file may have; a misspelt one would otherwise be ignored without a word.
+SETTING_SECTIONS = (
+    "app_name",
+    "master",
+    "warehouse",
+    "landing",
+    "landing_roots",
+    "ingest",
+    "spark",
+    "jars",
+    "s3",
+    "quality",
+    "maintenance",
+    "metrics",
+    "catalog",
+    "roles",
+    "identity",
+    "matching",
+    "dynamodb",
+    "emr",
+    "glue",
+    "faults",
+)
+
+
 def validate_settings(raw: dict) -> None:
+    unknown = sorted(set(raw) - set(SETTING_SECTIONS))
+    if unknown:
+        raise InputError(f"conf: unknown key {unknown[0]!r}; expected one of {', '.join(SETTING_SECTIONS)}")
     for key, check in SETTING_CHECKS.items():
         node: Any = raw
         for part in key.split("."):

@@ -95,7 +95,7 @@ def record_run(spark: SparkSession, settings: Settings, row: dict) -> None:
             # second attempt appends to the table the other made.
             if attempt == 2 or not is_concurrent_conflict(exc):
                 raise
-    if str(settings.get("metrics.cloudwatch", False)).lower() in ("true", "1", "yes"):
+    if settings.flag("metrics.cloudwatch"):
         try:
             put_metrics(settings, row)
         except Exception as exc:  # noqa: BLE001 - a metrics outage must not fail the data job

@@ -16,7 +16,7 @@ def spark_conf(settings: Settings) -> dict[str, str]:
     """Every Spark setting for this environment, as strings, without starting anything."""
     conf = {key: str(value) for key, value in (settings.get("spark.conf") or {}).items()}
     jars = []
-    if settings.get("jars.resolve"):
+    if settings.flag("jars.resolve"):
         jars += resolve_jars(settings.get("jars.cache"), list(settings.get("jars.packages")))
         similarity = splink_similarity_jar()
         if similarity:

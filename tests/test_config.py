@@ -54,3 +54,30 @@ def test_s3_endpoint_sets_path_style_access():
 def test_unknown_env_is_refused():
     with pytest.raises(ValueError):
         load_settings("prod")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("false", False), ("Off", False), ("0", False), ("yes", True), ("1", True)]
+)
+def test_switches_from_environment_variables_are_booleans(monkeypatch, text, expected):
+    monkeypatch.setenv("UPT_VALIDATE_AFTER_JOBS", text)
+    assert load_settings("local").flag("quality.validate_after_jobs") is expected
+
+
+def test_a_switch_that_is_not_a_boolean_names_its_key_at_load(monkeypatch):
+    from runtime.inputs import InputError
+
+    monkeypatch.setenv("UPT_AUTO_CREATE_DOMAINS", "sometimes")
+    with pytest.raises(InputError, match=r"conf ingest\.auto_create_domains: invalid value 'sometimes'"):
+        load_settings("local")
+    monkeypatch.delenv("UPT_AUTO_CREATE_DOMAINS")
+    with pytest.raises(InputError, match=r"conf metrics\.cloudwatch"):
+        load_settings("local", {"metrics.cloudwatch": "maybe"})
+    assert load_settings("local", {"metrics.cloudwatch": True}).flag("metrics.cloudwatch") is True
+
+
+def test_a_misspelt_section_is_refused_by_name():
+    from runtime.inputs import InputError
+
+    with pytest.raises(InputError, match=r"conf: unknown key 'ingset'"):
+        load_settings("local", {"ingset.concurrent_jobs": 4})
