@@ -20,7 +20,7 @@ from lifecycle import warehouse
 from lifecycle.concurrency import is_concurrent_conflict
 from runtime import runs
 from runtime.config import Settings
-from runtime.inputs import InputError, check_bool, check_domain
+from runtime.inputs import InputError, check_domain
 from storage.delta_io import ensure_table, equals, insert_new, latest_version, operation_metrics_since, table_exists
 
 DOMAINS = StructType(
@@ -159,7 +159,8 @@ def delete_rows(spark: SparkSession, path: str, condition) -> int:
 def purge_deletion_vectors(spark: SparkSession, path: str) -> None:
     """With deletion vectors a DELETE only marks rows: rewrite the files so no current file holds them."""
     properties = DeltaTable.forPath(spark, path).detail().select("properties").first()["properties"] or {}
-    if check_bool(properties.get("delta.enableDeletionVectors", "false"), "delta.enableDeletionVectors"):
+    # Delta writes its table properties itself, as "true"/"false" (read the same way as publishing.catalog).
+    if properties.get("delta.enableDeletionVectors", "false") == "true":
         from storage.delta_io import path_identifier
 
         spark.sql(f"REORG TABLE {path_identifier(path)} APPLY (PURGE)")
