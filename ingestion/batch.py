@@ -23,6 +23,7 @@ from pyspark.sql.types import StructType
 
 from ingestion.staging import BatchStaging
 from runtime.config import Settings
+from runtime.spark import interpreted_expressions
 from storage import delta_io, tables
 from transforms import arrow
 from transforms import lines as line_rules
@@ -127,6 +128,7 @@ class BatchProcessor:
         self.concurrent_jobs = max(1, int(settings.get("ingest.concurrent_jobs", 2)))
         self.arrow_builders = arrow.builders() if settings.flag("ingest.arrow_builders", True) else {}
         self.error_ttl = timedelta(days=float(settings.get("ingest.error_ttl_days", 7)))
+        self.interpreted_below_lines = int(settings.get("ingest.interpreted_below_lines", 0) or 0)
 
     def path(self, layer: str, table: str) -> str:
         return self.settings.table_path(layer, table)
@@ -215,6 +217,17 @@ class BatchProcessor:
             )
 
         good_rows = [row for row in summary if row["error_type"] is None]
+        accepted_lines = sum(row["n"] for row in good_rows)
+        if accepted_lines < self.interpreted_below_lines:
+            with interpreted_expressions(self.spark, classified.sparkSession):
+                self._check_and_write(classified, good_rows, errors, cached)
+        else:
+            self._check_and_write(classified, good_rows, errors, cached)
+
+    def _check_and_write(
+        self, classified: DataFrame, good_rows: list, errors: list[DataFrame], cached: list[DataFrame]
+    ) -> None:
+        """Checks of every object of the batch, then one write per table (``good_rows``: the summary's)."""
         # Tasks of about LINES_PER_PARTITION lines for every table below, however the files were split.
         accepted_lines = sum(row["n"] for row in good_rows)
         partitions = max(self.spark.sparkContext.defaultParallelism, -(-accepted_lines // LINES_PER_PARTITION))

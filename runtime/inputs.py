@@ -182,6 +182,14 @@ def check_bool(value: Any, flag: str) -> bool:
     raise _fail(flag, str(value), f"one of {', '.join(TRUE_WORDS + FALSE_WORDS)}")
 
 
+def check_count(value: Any, flag: str) -> int:
+    """A whole number of things, zero or more (YAML gives an int, an environment variable text)."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit():
+        raise _fail(flag, text, "a whole number, 0 or more")
+    return int(text)
+
+
 # Conf keys that name things or switch something (dotted key -> checker); checked when settings load.
 SETTING_CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "catalog.database": check_name,
@@ -189,6 +197,7 @@ SETTING_CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "jars.resolve": check_bool,
     "ingest.auto_create_domains": check_bool,
     "ingest.arrow_builders": check_bool,
+    "ingest.interpreted_below_lines": check_count,
     "quality.validate_after_jobs": check_bool,
     "metrics.cloudwatch": check_bool,
     "maintenance.allow_short_retention": check_bool,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pyspark.sql import SparkSession
 
@@ -53,3 +55,31 @@ def build_spark(settings: Settings, app_name: str | None = None) -> SparkSession
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel(settings.get("spark.log_level", "WARN"))
     return spark
+
+
+# Spark evaluates expressions without generating Java code: no Janino, and nothing for the JIT.
+INTERPRETED_EXPRESSIONS = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
+
+
+@contextmanager
+def interpreted_expressions(*sessions: SparkSession) -> Iterator[None]:
+    """Evaluate expressions interpreted in ``sessions`` inside the block; their settings come back after.
+
+    Generated code pays off once it has run over many rows; a query that runs once over a few
+    thousand pays Janino and the JIT for nothing (docs/decisions/0011-interpreted-small-batches.md).
+    Several sessions because a streaming batch's frames belong to the query's own clone of the
+    session, while the job's reads and writes use the original.
+    """
+    saved: list[tuple[SparkSession, str, str | None]] = []
+    try:
+        for session in sessions:
+            for key, value in INTERPRETED_EXPRESSIONS.items():
+                saved.append((session, key, session.conf.get(key, None)))
+                session.conf.set(key, value)
+        yield
+    finally:
+        for session, key, before in reversed(saved):
+            if before is None:
+                session.conf.unset(key)
+            else:
+                session.conf.set(key, before)

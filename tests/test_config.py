@@ -81,3 +81,12 @@ def test_a_misspelt_section_is_refused_by_name():
 
     with pytest.raises(InputError, match=r"conf: unknown key 'ingset'"):
         load_settings("local", {"ingset.concurrent_jobs": 4})
+
+
+@pytest.mark.parametrize("bad", ["-1", "lots", "2.5", True])
+def test_a_line_count_setting_must_be_a_whole_number(bad):
+    from runtime.inputs import InputError
+
+    with pytest.raises(InputError, match=r"conf ingest\.interpreted_below_lines: invalid value"):
+        load_settings("local", {"ingest.interpreted_below_lines": bad})
+    assert load_settings("local", {"ingest.interpreted_below_lines": "7"}).get("ingest.interpreted_below_lines") == "7"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import boto3
+import pytest
 from chispa import assert_df_equality
 from delta.tables import DeltaTable
 
@@ -63,3 +64,29 @@ def test_s3_scheme_is_served_by_s3a_locally(spark, s3_bucket):
     path = f"s3://{s3_bucket}/plain"
     spark.range(3).write.format("delta").save(path)
     assert spark.read.format("delta").load(path).count() == 3
+
+
+def test_interpreted_expressions_hold_inside_the_block_and_restore_the_session_after(spark):
+    from runtime.spark import interpreted_expressions
+
+    keys = ("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode")
+    before = {key: spark.conf.get(key, None) for key in keys}
+    spark.conf.set("spark.sql.codegen.wholeStage", "true")
+    spark.conf.unset("spark.sql.codegen.factoryMode")
+    try:
+        with interpreted_expressions(spark, spark):
+            assert spark.conf.get("spark.sql.codegen.wholeStage") == "false"
+            assert spark.conf.get("spark.sql.codegen.factoryMode") == "NO_CODEGEN"
+            # a query inside the block runs and gives the same rows
+            assert spark.range(5).selectExpr("sum(id * 2) AS s").first()["s"] == 20
+        assert spark.conf.get("spark.sql.codegen.wholeStage") == "true"
+        assert spark.conf.get("spark.sql.codegen.factoryMode", None) is None
+        with pytest.raises(RuntimeError), interpreted_expressions(spark):
+            raise RuntimeError("a failed batch")
+        assert spark.conf.get("spark.sql.codegen.wholeStage") == "true"
+    finally:
+        for key, value in before.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
