@@ -12,7 +12,7 @@ AIRFLOW_STAMP := $(AIRFLOW_VENV)/.installed
 TRINO_PORT ?= 8080
 WAREHOUSE ?= $(DEMO)/warehouse
 
-.PHONY: setup browser demo test test-fast lint format bench bench-ingest bench-ingest-upt bench-plans bench-match bench-quality eval-rules conformance clean \
+.PHONY: setup browser demo test test-fast lint format bench bench-ingest bench-ingest-upt bench-plans bench-write-floor bench-match bench-quality eval-rules conformance clean \
 	airflow trino trino-server trino-stop
 
 $(STAMP): setup.py
@@ -93,6 +93,11 @@ bench-ingest: $(STAMP)
 # UPT's own samples (../shared when present, else the generator); each side in its own process.
 bench-ingest-upt: $(STAMP)
 	$(BIN)/python -m benchmarks.upt_corpus --records $(or $(RECORDS),50000) $(if $(WORKDIR),--workdir $(WORKDIR))
+
+# The 14 ACCP tables written from already-built records (MERGE and plain append), each in a fresh
+# process: the least any one-MERGE-per-table ingest can spend on its writes. WAREHOUSE= an ingest's.
+bench-write-floor: $(STAMP)
+	$(BIN)/python -m benchmarks.write_floor --warehouse $(WAREHOUSE) $(if $(WORKDIR),--workdir $(WORKDIR))
 
 # Driver time to build every object's ingest plans, Py4J's own lookups against runtime/py4j_lookups.py.
 bench-plans: $(STAMP)
