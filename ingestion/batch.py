@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import reduce
@@ -129,6 +130,7 @@ class BatchProcessor:
         self.arrow_builders = arrow.builders() if settings.flag("ingest.arrow_builders", True) else {}
         self.error_ttl = timedelta(days=float(settings.get("ingest.error_ttl_days", 7)))
         self.interpreted_below_lines = int(settings.get("ingest.interpreted_below_lines", 0) or 0)
+        self.interpreted = False  # whether the current batch runs without generated code
 
     def path(self, layer: str, table: str) -> str:
         return self.settings.table_path(layer, table)
@@ -170,6 +172,7 @@ class BatchProcessor:
                     "batch_id": batch_id,
                     "seconds": round(time.monotonic() - clock, 1),
                     "lines_read": self.counters.lines_read,
+                    "interpreted": self.interpreted,
                 }
             )
         )
@@ -217,11 +220,9 @@ class BatchProcessor:
             )
 
         good_rows = [row for row in summary if row["error_type"] is None]
-        accepted_lines = sum(row["n"] for row in good_rows)
-        if accepted_lines < self.interpreted_below_lines:
-            with interpreted_expressions(self.spark, classified.sparkSession):
-                self._check_and_write(classified, good_rows, errors, cached)
-        else:
+        self.interpreted = sum(row["n"] for row in good_rows) < self.interpreted_below_lines
+        # The batch's frames belong to the streaming query's clone of the session, its writes to ours.
+        with interpreted_expressions(self.spark, classified.sparkSession) if self.interpreted else nullcontext():
             self._check_and_write(classified, good_rows, errors, cached)
 
     def _check_and_write(

@@ -29,6 +29,7 @@ ENV_OVERRIDES = {
     "UPT_JARS_CACHE": "jars.cache",
     "UPT_VALIDATE_AFTER_JOBS": "quality.validate_after_jobs",
     "UPT_AUTO_CREATE_DOMAINS": "ingest.auto_create_domains",
+    "UPT_INTERPRETED_BELOW_LINES": "ingest.interpreted_below_lines",
     "UPT_FAULT_CRASH_AT": "faults.crash_at",  # fault injection (tests): end the process at this point
 }
 

@@ -126,6 +126,40 @@ def test_killed_run_then_rerun_equals_clean_run(spark, landing, clean_alpha, tmp
     _assert_same_records(spark, crashed, clean)
 
 
+def test_generated_code_writes_what_an_interpreted_batch_writes(spark, landing, clean_alpha, tmp_path, monkeypatch):
+    """Decision 0011 changes how Spark evaluates a batch, never what it writes; the session is left as it was."""
+    from ingestion import batch
+
+    clean, _ = clean_alpha  # a small batch: interpreted expressions
+    batches_interpreted = []
+
+    def spy(*sessions):
+        batches_interpreted.append(len(sessions))
+        return interpreted_expressions(*sessions)
+
+    interpreted_expressions = batch.interpreted_expressions
+    monkeypatch.setattr(batch, "interpreted_expressions", spy)
+    keys = {"spark.sql.codegen.wholeStage": "true", "spark.sql.codegen.factoryMode": "FALLBACK"}
+    saved = {key: spark.conf.get(key, None) for key in keys}
+    for key, value in keys.items():  # the jobs' own session: generated code
+        spark.conf.set(key, value)
+    try:
+        small = _ingest(spark, landing, tmp_path / "interpreted", "alpha")
+        assert batches_interpreted == [2]  # the job's session and the streaming query's clone
+        assert {key: spark.conf.get(key) for key in keys} == keys
+        monkeypatch.setenv("UPT_INTERPRETED_BELOW_LINES", "0")
+        generated = _ingest(spark, landing, tmp_path / "generated", "alpha")
+        assert batches_interpreted == [2]
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
+    assert small["lines_read"] == generated["lines_read"] == clean_alpha[1]["lines_read"]
+    _assert_same_records(spark, clean, tmp_path / "generated")
+
+
 def test_rerun_with_nothing_new_changes_nothing(spark, clean_alpha, landing):
     warehouse, _ = clean_alpha
     versions = table_versions(warehouse)
