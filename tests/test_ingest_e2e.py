@@ -12,7 +12,16 @@ import boto3
 import pytest
 from chispa import assert_df_equality
 
-from tests.e2e_helpers import UPT, accp_tables, content, run_summary, table_versions, upt, upt_in_process
+from tests.e2e_helpers import (
+    UPT,
+    accp_tables,
+    content,
+    run_summary,
+    session_settings,
+    table_versions,
+    upt,
+    upt_in_process,
+)
 
 pytestmark = pytest.mark.e2e  # whole CLI runs: `make test` only, not `make test-fast`
 
@@ -140,22 +149,13 @@ def test_generated_code_writes_what_an_interpreted_batch_writes(spark, landing, 
     interpreted_expressions = batch.interpreted_expressions
     monkeypatch.setattr(batch, "interpreted_expressions", spy)
     keys = {"spark.sql.codegen.wholeStage": "true", "spark.sql.codegen.factoryMode": "FALLBACK"}
-    saved = {key: spark.conf.get(key, None) for key in keys}
-    for key, value in keys.items():  # the jobs' own session: generated code
-        spark.conf.set(key, value)
-    try:
+    with session_settings(spark, keys):  # the jobs' own session: generated code
         small = _ingest(spark, landing, tmp_path / "interpreted", "alpha")
         assert batches_interpreted == [2]  # the job's session and the streaming query's clone
         assert {key: spark.conf.get(key) for key in keys} == keys
         monkeypatch.setenv("UPT_INTERPRETED_BELOW_LINES", "0")
         generated = _ingest(spark, landing, tmp_path / "generated", "alpha")
         assert batches_interpreted == [2]
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                spark.conf.unset(key)
-            else:
-                spark.conf.set(key, value)
     assert small["lines_read"] == generated["lines_read"] == clean_alpha[1]["lines_read"]
     _assert_same_records(spark, clean, tmp_path / "generated")
 

@@ -7,6 +7,8 @@ import pytest
 from chispa import assert_df_equality
 from delta.tables import DeltaTable
 
+from tests.e2e_helpers import session_settings
+
 
 def _people(spark, rows):
     return spark.createDataFrame(rows, "domain string, traveller_id string, name string, version int")
@@ -69,11 +71,8 @@ def test_s3_scheme_is_served_by_s3a_locally(spark, s3_bucket):
 def test_interpreted_expressions_hold_inside_the_block_and_restore_the_session_after(spark):
     from runtime.spark import interpreted_expressions
 
-    keys = ("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode")
-    before = {key: spark.conf.get(key, None) for key in keys}
-    spark.conf.set("spark.sql.codegen.wholeStage", "true")
-    spark.conf.unset("spark.sql.codegen.factoryMode")
-    try:
+    codegen = {"spark.sql.codegen.wholeStage": "true", "spark.sql.codegen.factoryMode": None}
+    with session_settings(spark, codegen):
         with interpreted_expressions(spark, spark):
             assert spark.conf.get("spark.sql.codegen.wholeStage") == "false"
             assert spark.conf.get("spark.sql.codegen.factoryMode") == "NO_CODEGEN"
@@ -84,9 +83,3 @@ def test_interpreted_expressions_hold_inside_the_block_and_restore_the_session_a
         with pytest.raises(RuntimeError), interpreted_expressions(spark):
             raise RuntimeError("a failed batch")
         assert spark.conf.get("spark.sql.codegen.wholeStage") == "true"
-    finally:
-        for key, value in before.items():
-            if value is None:
-                spark.conf.unset(key)
-            else:
-                spark.conf.set(key, value)
