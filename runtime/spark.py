@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from pyspark.sql import SparkSession
 
@@ -61,8 +61,28 @@ def build_spark(settings: Settings, app_name: str | None = None) -> SparkSession
 INTERPRETED_EXPRESSIONS = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
 
 
+def _apply(session: SparkSession, values: dict[str, str | None]) -> None:
+    for key, value in values.items():
+        if value is None:
+            session.conf.unset(key)
+        else:
+            session.conf.set(key, value)
+
+
 @contextmanager
-def interpreted_expressions(*sessions: SparkSession) -> Iterator[None]:
+def session_settings(sessions: tuple[SparkSession, ...], values: dict[str, str | None]) -> Iterator[None]:
+    """``values`` (None: unset) in every session inside the block; what each had comes back after."""
+    saved = [(session, {key: session.conf.get(key, None) for key in values}) for session in sessions]
+    try:
+        for session, _ in saved:
+            _apply(session, values)
+        yield
+    finally:
+        for session, before in reversed(saved):
+            _apply(session, before)
+
+
+def interpreted_expressions(*sessions: SparkSession) -> AbstractContextManager[None]:
     """Evaluate expressions interpreted in ``sessions`` inside the block; their settings come back after.
 
     Generated code pays off once it has run over many rows; a query that runs once over a few
@@ -70,16 +90,4 @@ def interpreted_expressions(*sessions: SparkSession) -> Iterator[None]:
     Several sessions because a streaming batch's frames belong to the query's own clone of the
     session, while the job's reads and writes use the original.
     """
-    saved: list[tuple[SparkSession, str, str | None]] = []
-    try:
-        for session in sessions:
-            for key, value in INTERPRETED_EXPRESSIONS.items():
-                saved.append((session, key, session.conf.get(key, None)))
-                session.conf.set(key, value)
-        yield
-    finally:
-        for session, key, before in reversed(saved):
-            if before is None:
-                session.conf.unset(key)
-            else:
-                session.conf.set(key, before)
+    return session_settings(sessions, INTERPRETED_EXPRESSIONS)

@@ -68,25 +68,6 @@ def upt_in_process(spark: SparkSession, *args: str) -> subprocess.CompletedProce
     return subprocess.CompletedProcess(["upt", *args], code, out.getvalue(), "")
 
 
-def _apply_settings(spark: SparkSession, values: dict[str, str | None]) -> None:
-    for key, value in values.items():
-        if value is None:
-            spark.conf.unset(key)
-        else:
-            spark.conf.set(key, value)
-
-
-@contextlib.contextmanager
-def session_settings(spark: SparkSession, values: dict[str, str | None]):
-    """Set (or, for None, unset) session settings inside the block; put back what was there after."""
-    saved = {key: spark.conf.get(key, None) for key in values}
-    try:
-        _apply_settings(spark, values)
-        yield
-    finally:
-        _apply_settings(spark, saved)
-
-
 def run_summary(proc: subprocess.CompletedProcess) -> dict:
     """The JSON job_runs row `upt ingest` prints as its last stdout line."""
     return json.loads(proc.stdout.strip().splitlines()[-1])

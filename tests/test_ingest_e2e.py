@@ -12,16 +12,8 @@ import boto3
 import pytest
 from chispa import assert_df_equality
 
-from tests.e2e_helpers import (
-    UPT,
-    accp_tables,
-    content,
-    run_summary,
-    session_settings,
-    table_versions,
-    upt,
-    upt_in_process,
-)
+from runtime.spark import session_settings
+from tests.e2e_helpers import UPT, accp_tables, content, run_summary, table_versions, upt, upt_in_process
 
 pytestmark = pytest.mark.e2e  # whole CLI runs: `make test` only, not `make test-fast`
 
@@ -149,7 +141,7 @@ def test_generated_code_writes_what_an_interpreted_batch_writes(spark, landing, 
     interpreted_expressions = batch.interpreted_expressions
     monkeypatch.setattr(batch, "interpreted_expressions", spy)
     keys = {"spark.sql.codegen.wholeStage": "true", "spark.sql.codegen.factoryMode": "FALLBACK"}
-    with session_settings(spark, keys):  # the jobs' own session: generated code
+    with session_settings((spark,), keys):  # the jobs' own session: generated code
         small = _ingest(spark, landing, tmp_path / "interpreted", "alpha")
         assert batches_interpreted == [2]  # the job's session and the streaming query's clone
         assert {key: spark.conf.get(key) for key in keys} == keys

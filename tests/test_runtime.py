@@ -7,7 +7,7 @@ import pytest
 from chispa import assert_df_equality
 from delta.tables import DeltaTable
 
-from tests.e2e_helpers import session_settings
+from runtime.spark import session_settings
 
 
 def _people(spark, rows):
@@ -72,7 +72,7 @@ def test_interpreted_expressions_hold_inside_the_block_and_restore_the_session_a
     from runtime.spark import interpreted_expressions
 
     codegen = {"spark.sql.codegen.wholeStage": "true", "spark.sql.codegen.factoryMode": None}
-    with session_settings(spark, codegen):
+    with session_settings((spark,), codegen):
         with interpreted_expressions(spark, spark):
             assert spark.conf.get("spark.sql.codegen.wholeStage") == "false"
             assert spark.conf.get("spark.sql.codegen.factoryMode") == "NO_CODEGEN"
